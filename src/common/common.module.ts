@@ -1,0 +1,20 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './all-exceptions.filter.js';
+import { JsonContentTypeMiddleware } from './json-content-type.middleware.js';
+import { LoggingModule } from './logging.module.js';
+import { createValidationPipe } from './validation.pipe.js';
+
+/** Cross-cutting HTTP behaviour: logs, JSON-only bodies, validation, the one error shape. */
+@Module({
+  imports: [LoggingModule],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class CommonModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonContentTypeMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,89 @@
+export type HttpAdapterName = 'express' | 'fastify';
+export type CacheScope = 'user' | 'global';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface HttpConfig {
+  port: number;
+  adapter: HttpAdapterName;
+  maxBodyBytes: number;
+  corsOrigins: string[];
+}
+
+export interface RedisConfig {
+  /** Unset (and no cluster) → the embedded in-memory store. */
+  url?: string;
+  clusterNodes?: Array<{ host: string; port: number }>;
+}
+
+export interface LlmConfig {
+  apiKey?: string;
+  baseUrl?: string;
+  /** No key and no URL: answers come from the embedded offline model. */
+  offline: boolean;
+  timeoutMs: number;
+  maxTokens: number;
+  defaultModel: string;
+  fastModel: string;
+}
+
+export interface AuthConfig {
+  /** API key → user id. */
+  apiKeys: ReadonlyMap<string, string>;
+  jwtSecret?: string;
+  usingDevKey: boolean;
+}
+
+export interface ConversationConfig {
+  ttlSeconds: number;
+  maxMessages: number;
+  historyMaxMessages: number;
+  historyMaxTokens: number;
+}
+
+export interface ChatConfig {
+  maxMessageChars: number;
+}
+
+export interface UltrafastConfig {
+  maxTokens: number;
+  windowMessages: number;
+  cacheTtlSeconds: number;
+  cacheScope: CacheScope;
+}
+
+export interface AgentConfig {
+  maxSteps: number;
+}
+
+export interface OrchestrationConfig {
+  maxSteps: number;
+  maxToolCalls: number;
+  timeoutMs: number;
+  routerLlm: boolean;
+}
+
+export interface McpConfig {
+  /** Path to a Claude Desktop style JSON file; unset → the built-in read-only filesystem server. */
+  configPath?: string;
+  workspaceDir: string;
+}
+
+/**
+ * The whole validated configuration, one typed section per area. Provided once by ConfigModule and
+ * injected by class, so no code outside src/config reads process.env.
+ */
+export class AppConfig {
+  production!: boolean;
+  http!: HttpConfig;
+  redis!: RedisConfig;
+  llm!: LlmConfig;
+  auth!: AuthConfig;
+  conversations!: ConversationConfig;
+  chat!: ChatConfig;
+  ultrafast!: UltrafastConfig;
+  agent!: AgentConfig;
+  orchestration!: OrchestrationConfig;
+  mcp!: McpConfig;
+  rateLimitPerMinute!: number;
+  logLevel!: LogLevel;
+}

@@ -1,0 +1,27 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { StoredMessage } from '../conversations/conversation.types.js';
+import { estimateTokens } from './token-estimate.js';
+
+/**
+ * Stored history plus the new message as Messages API input. Oldest turns are dropped first until the
+ * history fits `maxTokens`; turns (user + answer) are dropped whole, and the input always starts with
+ * a user message.
+ */
+export function toModelMessages(
+  history: StoredMessage[],
+  message: string,
+  maxTokens: number,
+): Anthropic.MessageParam[] {
+  const kept: StoredMessage[] = [];
+  let budget = maxTokens;
+  for (let i = history.length - 1; i >= 0; i--) {
+    budget -= estimateTokens(history[i].content);
+    if (budget < 0) break;
+    kept.unshift(history[i]);
+  }
+  while (kept.length > 0 && kept[0].role !== 'user') kept.shift();
+  return [
+    ...kept.map((stored) => ({ role: stored.role, content: stored.content })),
+    { role: 'user', content: message },
+  ];
+}

@@ -1,0 +1,126 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { StoredMessage } from '../conversations/conversation.types.js';
+import { AppConfig, LlmConfig } from '../config/app-config.js';
+import { toModelMessages } from './history-window.js';
+import { ModelCredentialsError, ModelUnreachableError, toModelError } from './llm-errors.js';
+import { startOfflineModelServer } from './offline/offline-model-server.js';
+import type { LocalServer } from './offline/messages-wire.js';
+
+const ANTHROPIC_API_URL = 'https://api.anthropic.com';
+const SDK_RETRIES = 2;
+
+export interface ModelCall {
+  model: string;
+  system?: string;
+  messages: Anthropic.MessageParam[];
+  maxTokens: number;
+  tools?: Anthropic.Tool[];
+  toolChoice?: Anthropic.ToolChoice;
+  /** A deadline shorter than LLM_TIMEOUT_MS (for example the router's escalation). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface ProviderStatus {
+  usable: boolean;
+  detail: string;
+}
+
+/**
+ * The one Anthropic client of the app. Every model call goes through `create`, which applies the
+ * deadline (retries included) and maps provider failures to 502/503/504.
+ */
+@Injectable()
+export class LLMService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LLM');
+  private readonly config: LlmConfig;
+  private readonly historyMaxTokens: number;
+  private client!: Anthropic;
+  private offlineServer?: LocalServer;
+  private lastFailure?: ModelUnreachableError | ModelCredentialsError;
+
+  constructor(appConfig: AppConfig) {
+    this.config = appConfig.llm;
+    this.historyMaxTokens = appConfig.conversations.historyMaxTokens;
+  }
+
+  get defaultModel(): string {
+    return this.config.defaultModel;
+  }
+
+  get fastModel(): string {
+    return this.config.fastModel;
+  }
+
+  async onModuleInit(): Promise<void> {
+    let baseURL = this.config.baseUrl ?? ANTHROPIC_API_URL;
+    if (this.config.offline) {
+      this.offlineServer = await startOfflineModelServer();
+      baseURL = this.offlineServer.url;
+      this.logger.warn(
+        'No ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL: answers come from the EMBEDDED OFFLINE MODEL ' +
+          '(deterministic, labelled "offline" in every answer). Set ANTHROPIC_API_KEY for real answers.',
+      );
+    }
+    this.client = new Anthropic({
+      apiKey: this.config.apiKey ?? 'not-configured',
+      baseURL,
+      maxRetries: SDK_RETRIES,
+      timeout: this.config.timeoutMs,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.offlineServer?.close();
+  }
+
+  /** History (already cut to the message window) plus the new message, trimmed to HISTORY_MAX_TOKENS. */
+  toMessages(history: StoredMessage[], message: string): Anthropic.MessageParam[] {
+    return toModelMessages(history, message, this.historyMaxTokens);
+  }
+
+  async create(call: ModelCall): Promise<Anthropic.Message> {
+    const timeoutMs = Math.min(call.timeoutMs ?? this.config.timeoutMs, this.config.timeoutMs);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
+    try {
+      const message = await this.client.messages.create(
+        {
+          model: call.model,
+          system: call.system,
+          messages: call.messages,
+          max_tokens: call.maxTokens,
+          tools: call.tools,
+          tool_choice: call.toolChoice,
+        },
+        { signal, timeout: timeoutMs },
+      );
+      this.lastFailure = undefined;
+      return message;
+    } catch (error) {
+      const mapped = toModelError(error, timeoutMs, deadline.aborted);
+      this.remember(mapped);
+      throw mapped;
+    }
+  }
+
+  /** Usable unless the last call found the provider unreachable or refusing our credentials. */
+  providerStatus(): ProviderStatus {
+    if (this.config.offline) return { usable: true, detail: 'embedded offline model' };
+    if (this.lastFailure) return { usable: false, detail: this.lastFailure.message };
+    return { usable: true, detail: `anthropic at ${this.client.baseURL}` };
+  }
+
+  private remember(error: Error): void {
+    if (error instanceof ModelCredentialsError || error instanceof ModelUnreachableError) {
+      this.lastFailure = error;
+    }
+    this.logger.warn(`Model call failed: ${error.message}`);
+  }
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { readEnvironment } from './config/env-file.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(readEnvironment());
+  const app = await NestFactory.create(AppModule.forConfig(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureApp(app, config);
+  await app.listen(config.http.port);
+  app
+    .get(Logger)
+    .log(`Listening on port ${config.http.port}; Swagger UI at /api/docs`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
+import { StoreUnavailableError } from '../common/errors.js';
+import { RedisConfig } from '../config/app-config.js';
+import { RedisService, StoreCommand, StoreScript, StoreValue } from './redis.service.js';
+
+/**
+ * Fail fast during an outage instead of queueing: one retry per command, a command timeout, and no
+ * offline queue, while the client keeps reconnecting in the background.
+ */
+const CLIENT_OPTIONS: RedisOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 2000,
+  connectTimeout: 2000,
+  retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+};
+
+type Client = Redis | Cluster;
+
+export class IoRedisService extends RedisService implements OnApplicationShutdown {
+  readonly kind: 'redis' | 'cluster';
+  private readonly logger = new Logger('Redis');
+  private readonly client: Client;
+  private readonly definedScripts = new Set<string>();
+
+  constructor(config: RedisConfig) {
+    super();
+    this.kind = config.clusterNodes ? 'cluster' : 'redis';
+    this.client = config.clusterNodes
+      ? new Cluster(config.clusterNodes, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          redisOptions: CLIENT_OPTIONS,
+          clusterRetryStrategy: CLIENT_OPTIONS.retryStrategy,
+        })
+      : new Redis(config.url as string, CLIENT_OPTIONS);
+    this.client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    this.client.on('ready', () => this.logger.log(`Redis ${this.kind} ready`));
+  }
+
+  /** Connects without blocking start-up for long: the service starts (not ready) if Redis is down. */
+  async connect(): Promise<void> {
+    try {
+      await this.client.connect();
+    } catch (error) {
+      this.logger.error(
+        `Redis is unreachable at start-up, retrying in the background: ${String(error)}`,
+      );
+    }
+  }
+
+  async batch(commands: StoreCommand[]): Promise<unknown[]> {
+    return this.exec(this.client.pipeline(commands as string[][]));
+  }
+
+  async transaction(commands: StoreCommand[]): Promise<unknown[]> {
+    return this.exec(this.client.multi(commands as string[][]));
+  }
+
+  async runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
+    if (!this.definedScripts.has(script.name)) {
+      this.client.defineCommand(script.name, { lua: script.lua, numberOfKeys: keys.length });
+      this.definedScripts.add(script.name);
+    }
+    const command = (
+      this.client as unknown as Record<string, (...a: StoreValue[]) => Promise<unknown>>
+    )[script.name];
+    return this.guard(() => command.call(this.client, ...keys, ...args));
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => this.client.ping());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private async exec(chain: {
+    exec(): Promise<[Error | null, unknown][] | null>;
+  }): Promise<unknown[]> {
+    const replies = await this.guard(() => chain.exec());
+    if (!replies) throw new StoreUnavailableError('transaction aborted');
+    return replies.map(([error, value]) => {
+      if (error) throw isReplyError(error) ? error : new StoreUnavailableError(error);
+      return value;
+    });
+  }
+
+  /** Connection-level failures become 503; a command error (a bug of ours) stays a 500. */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isReplyError(error)) throw error;
+      throw new StoreUnavailableError(error);
+    }
+  }
+}
+
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
+}

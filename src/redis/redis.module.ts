@@ -1,0 +1,25 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { IoRedisService } from './ioredis.service.js';
+import { MemoryStoreService } from './memory-store.service.js';
+import { RedisService } from './redis.service.js';
+
+async function createStore(config: AppConfig): Promise<RedisService> {
+  if (!config.redis.url && !config.redis.clusterNodes) {
+    new Logger('Redis').warn(
+      'REDIS_URL is not set: using the EMBEDDED IN-MEMORY STORE. History and cache live in this one ' +
+        'process and are lost on restart; set REDIS_URL for anything beyond a local try-out.',
+    );
+    return new MemoryStoreService();
+  }
+  const store = new IoRedisService(config.redis);
+  await store.connect();
+  return store;
+}
+
+@Global()
+@Module({
+  providers: [{ provide: RedisService, useFactory: createStore, inject: [AppConfig] }],
+  exports: [RedisService],
+})
+export class RedisModule {}

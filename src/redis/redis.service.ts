@@ -1,0 +1,65 @@
+export type StoreValue = string | number;
+export type StoreCommand = [command: string, ...args: StoreValue[]];
+
+/** Synchronous command access inside the embedded store, used by a script's local twin. */
+export type LocalCall = (command: string, ...args: StoreValue[]) => unknown;
+
+/**
+ * An atomic server-side operation: Lua for Redis, and the same steps in TypeScript for the embedded store
+ * (which runs them without interleaving, as Redis runs Lua). Both twins are covered by the same tests.
+ */
+export interface StoreScript {
+  name: string;
+  lua: string;
+  runLocally(call: LocalCall, keys: string[], args: string[]): unknown;
+}
+
+export interface SetOptions {
+  ttlSeconds?: number;
+  ttlMs?: number;
+  onlyIfAbsent?: boolean;
+}
+
+/**
+ * The one key-value store of the app: ioredis (single node or cluster) or the embedded in-memory store.
+ * Replies follow ioredis: bulk strings as string, integers as number, HGETALL as an object.
+ * A store that cannot be reached raises StoreUnavailableError (503); callers never see client errors.
+ */
+export abstract class RedisService {
+  abstract readonly kind: 'redis' | 'cluster' | 'embedded';
+
+  /** Runs the commands in one round trip, not atomically. */
+  abstract batch(commands: StoreCommand[]): Promise<unknown[]>;
+
+  /** Runs the commands in one round trip as one atomic unit (MULTI/EXEC). */
+  abstract transaction(commands: StoreCommand[]): Promise<unknown[]>;
+
+  abstract runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown>;
+
+  abstract ping(): Promise<void>;
+
+  async get(key: string): Promise<string | null> {
+    const [value] = await this.batch([['get', key]]);
+    return value as string | null;
+  }
+
+  /** Returns false when `onlyIfAbsent` was set and the key already existed. */
+  async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    const [reply] = await this.batch([setCommand(key, value, options)]);
+    return reply === 'OK';
+  }
+
+  async del(...keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const [removed] = await this.batch([['del', ...keys]]);
+    return removed as number;
+  }
+}
+
+export function setCommand(key: string, value: string, options: SetOptions = {}): StoreCommand {
+  const command: StoreCommand = ['set', key, value];
+  if (options.ttlSeconds !== undefined) command.push('EX', options.ttlSeconds);
+  if (options.ttlMs !== undefined) command.push('PX', options.ttlMs);
+  if (options.onlyIfAbsent) command.push('NX');
+  return command;
+}

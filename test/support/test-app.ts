@@ -1,0 +1,64 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { AppConfig } from '../../src/config/app-config.js';
+import { Environment, loadConfig } from '../../src/config/load-config.js';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  config: AppConfig;
+  /** Authorization headers of two principals unique to this app. */
+  alice: { Authorization: string };
+  bob: { Authorization: string };
+  aliceId: string;
+  bobId: string;
+  close(): Promise<void>;
+}
+
+export interface StoreVariant {
+  name: 'redis' | 'embedded';
+  env: Environment;
+}
+
+/** The same suites run against a real redis-server and the embedded store. */
+export function storeVariants(): StoreVariant[] {
+  return [
+    { name: 'redis', env: { REDIS_URL: process.env.TEST_REDIS_URL } },
+    { name: 'embedded', env: {} },
+  ];
+}
+
+/** The whole app, configured as in production from an environment of the test's choosing. */
+export async function createTestApp(env: Environment = {}): Promise<TestApp> {
+  const run = randomUUID().slice(0, 8);
+  const aliceId = `alice-${run}`;
+  const bobId = `bob-${run}`;
+  const config = loadConfig({
+    API_KEYS: `alice-key-${run}:${aliceId},bob-key-${run}:${bobId}`,
+    LOG_LEVEL: 'error',
+    WORKSPACE_DIR: mkdtempSync(join(tmpdir(), 'chat-workspace-')),
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forConfig(config)],
+  }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  configureApp(app, config);
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer(),
+    config,
+    alice: { Authorization: `Bearer alice-key-${run}` },
+    bob: { Authorization: `Bearer bob-key-${run}` },
+    aliceId,
+    bobId,
+    close: () => app.close(),
+  };
+}
