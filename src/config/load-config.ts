@@ -9,8 +9,8 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_MODEL = 'claude-sonnet-4-5';
-const FAST_MODEL = 'claude-haiku-4-5';
+const DEFAULT_MODEL = 'claude-sonnet-5-5';
+const FAST_MODEL = 'claude-haiku-5-5';
 const DEV_API_KEYS = 'dev-key:dev-user';
 
 /** Reads and checks every variable of the contract; throws one ConfigError naming each bad variable. */

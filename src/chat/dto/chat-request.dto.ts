@@ -9,6 +9,10 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { trimmed } from '../../common/trimmed.js';
+import {
+  CONVERSATION_ID_PATTERN,
+  CONVERSATION_ID_RULE,
+} from '../../conversations/conversation-id.pipe.js';
 
 export const NO_MESSAGE = 'No message provided';
 
@@ -33,8 +37,8 @@ export class ChatRequest {
     pattern: '^[A-Za-z0-9_-]{1,64}$',
   })
   @IsOptional()
+  @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })
   @IsString({ message: 'conversation_id must be a string' })
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'conversation_id must match ^[A-Za-z0-9_-]{1,64}$' })
   conversation_id?: string;
 
   @ApiPropertyOptional({ description: 'Answer as Server-Sent Events', default: false })

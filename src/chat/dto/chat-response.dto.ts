@@ -77,7 +77,7 @@ export class ChatResponse {
   @ApiProperty({ enum: ROUTES, example: 'direct_llm' })
   route!: string;
 
-  @ApiProperty({ example: 'claude-sonnet-4-5', description: 'The model that wrote the answer' })
+  @ApiProperty({ example: 'claude-sonnet-5-5', description: 'The model that wrote the answer' })
   model!: string;
 
   @ApiProperty({ example: false, description: 'Served from the ultrafast response cache' })

@@ -49,7 +49,7 @@ export class StoredMessageDto {
   @ApiProperty({ enum: ROUTES, description: 'The route of the turn this message belongs to' })
   route!: string;
 
-  @ApiProperty({ example: 'claude-haiku-4-5' })
+  @ApiProperty({ example: 'claude-haiku-5-5' })
   model!: string;
 
   @ApiProperty({ example: '2026-11-27T09:00:00.000Z' })

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { createTestApp, TestApp } from './support/test-app.js';
+
+describe('operations and HTTP conventions', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ MAX_BODY_BYTES: '2048' });
+  });
+
+  afterAll(() => t.close());
+
+  it('serves liveness, readiness and metrics without auth', async () => {
+    await request(t.http).get('/health/live').expect(200, { status: 'ok' });
+    const ready = await request(t.http).get('/health/ready').expect(200);
+    expect(ready.body.checks.store).toEqual({ status: 'up', detail: 'embedded' });
+    await request(t.http).post('/api/v1/chat/direct').set(t.alice).send({ message: 'hi' });
+    const metrics = await request(t.http).get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(
+      /http_requests_total\{method="POST",route="\/api\/v1\/chat\/direct",status="200"\} 1/,
+    );
+  });
+
+  it('serves Swagger UI and an OpenAPI document with every chat and conversation route', async () => {
+    await request(t.http).get('/api/docs').expect(200);
+    const { body } = await request(t.http).get('/api/docs-json').expect(200);
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/chat/direct',
+        '/api/v1/conversations',
+        '/api/v1/conversations/{id}',
+      ]),
+    );
+    expect(body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
+    expect(body.components.schemas.ChatRequest.required).toEqual(['message']);
+  });
+
+  it('echoes a valid X-Request-Id and replaces an invalid one', async () => {
+    const echoed = await request(t.http).get('/health/live').set('X-Request-Id', 'abc-123:x.y');
+    expect(echoed.headers['x-request-id']).toBe('abc-123:x.y');
+    const replaced = await request(t.http).get('/health/live').set('X-Request-Id', 'bad id!');
+    expect(replaced.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    expect(replaced.headers['x-request-id']).not.toBe('bad id!');
+    const error = await request(t.http).get('/api/v1/conversations').set('X-Request-Id', 'r-1');
+    expect(error.body).toMatchObject({ statusCode: 401, request_id: 'r-1' });
+  });
+
+  it('415 for a body that is not JSON, 413 beyond MAX_BODY_BYTES, 400 for malformed JSON', async () => {
+    const notJson = await request(t.http)
+      .post('/api/v1/chat/direct')
+      .set(t.alice)
+      .set('Content-Type', 'text/plain')
+      .send('hello');
+    expect(notJson.status).toBe(415);
+    expect(notJson.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+
+    const tooBig = await request(t.http)
+      .post('/api/v1/chat/direct')
+      .set(t.alice)
+      .send({ message: 'x'.repeat(4096) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toMatchObject({ statusCode: 413, request_id: expect.any(String) });
+
+    const malformed = await request(t.http)
+      .post('/api/v1/chat/direct')
+      .set(t.alice)
+      .set('Content-Type', 'application/json')
+      .send('{"message": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('answers an unknown route with the error shape', async () => {
+    const response = await request(t.http).get('/api/v1/nothing-here').set(t.alice).expect(404);
+    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('labels offline answers when no model provider is configured', async () => {
+    const response = await request(t.http)
+      .post('/api/v1/chat/direct')
+      .set(t.alice)
+      .send({ message: 'ping' })
+      .expect(200);
+    expect(response.body.model).toMatch(/^offline:/);
+    expect(response.body.response).toMatch(/^\[offline model\]/);
+  });
+});
