@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { LLMModule } from './llm/llm.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { UltrafastModule } from './ultrafast/ultrafast.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         HealthModule,
         ConversationsModule,
         ChatModule,
+        UltrafastModule,
       ],
     };
   }

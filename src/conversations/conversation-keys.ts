@@ -12,6 +12,8 @@ export interface ConversationKeys {
   meta: string;
   messages: string;
   index: string;
+  /** Cached answers that depended on this conversation's history; deleted with it. */
+  answerCache: string;
 }
 
 export function conversationKeys(principal: string, conversationId: string): ConversationKeys {
@@ -20,5 +22,6 @@ export function conversationKeys(principal: string, conversationId: string): Con
     meta: `${tag}:conv:${conversationId}`,
     messages: `${tag}:conv:${conversationId}:messages`,
     index: `${tag}:conversations`,
+    answerCache: `${tag}:conv:${conversationId}:answer-cache`,
   };
 }

@@ -105,12 +105,15 @@ export class ConversationService {
     return summary;
   }
 
-  /** Deletes a conversation; the default conversation is emptied instead (it always exists). */
+  /**
+   * Deletes a conversation with every cached answer built from its history; the default conversation
+   * is emptied instead (it always exists).
+   */
   async delete(principal: string, id: string): Promise<void> {
     const keys = conversationKeys(principal, id);
     const [, removed] = await this.store.transaction([
       ['zrem', keys.index, id],
-      ['del', keys.meta, keys.messages],
+      ['del', keys.meta, keys.messages, keys.answerCache],
     ]);
     if (removed === 0 && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
   }

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { RedisService, setCommand, StoreCommand } from '../redis/redis.service.js';
+import { AnswerCacheSlot } from './answer-cache-slot.js';
+
+export interface CachedAnswer {
+  text: string;
+  model: string;
+  expires_at: number;
+}
+
+export interface CacheOutcome<T> {
+  value: T | CachedAnswer;
+  /** True when no model call was made for this request (a hit, or a joined single flight). */
+  cached: boolean;
+}
+
+const POLL_INTERVAL_MS = 25;
+
+/**
+ * The ultrafast response cache, shared by every instance through the store. Identical misses make one
+ * model call: in one process they share a promise; across processes the first takes a lock and the
+ * others poll for its answer for a bounded time, then call the model themselves.
+ */
+@Injectable()
+export class AnswerCacheService {
+  private readonly inFlight = new Map<string, Promise<CacheOutcome<unknown>>>();
+  private readonly lookups: Counter;
+  private readonly joins: Counter;
+  private readonly ttlSeconds: number;
+  private readonly lockWaitMs: number;
+
+  constructor(
+    private readonly store: RedisService,
+    config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.ttlSeconds = config.ultrafast.cacheTtlSeconds;
+    this.lockWaitMs = config.llm.timeoutMs;
+    this.lookups = metrics.counter('ultrafast_cache_lookups_total', 'Ultrafast cache lookups', [
+      'result',
+    ]);
+    this.joins = metrics.counter(
+      'ultrafast_single_flight_joins_total',
+      'Ultrafast misses answered by another request’s model call',
+    );
+  }
+
+  /**
+   * The cached answer, or `compute()` once for all identical concurrent misses. `toCache` says what of
+   * a computed value may be cached (undefined: not cacheable, e.g. a cut answer).
+   */
+  async getOrCompute<T>(
+    slot: AnswerCacheSlot,
+    compute: () => Promise<T>,
+    toCache: (value: T) => Omit<CachedAnswer, 'expires_at'> | undefined,
+  ): Promise<CacheOutcome<T>> {
+    const hit = await this.read(slot);
+    if (hit) {
+      this.lookups.inc({ result: 'hit' });
+      return { value: hit, cached: true };
+    }
+    this.lookups.inc({ result: 'miss' });
+    const running = this.inFlight.get(slot.id) as Promise<CacheOutcome<T>> | undefined;
+    if (running) {
+      this.joins.inc();
+      return { value: (await running).value, cached: true };
+    }
+    const flight = this.fly(slot, compute, toCache).finally(() => this.inFlight.delete(slot.id));
+    this.inFlight.set(slot.id, flight);
+    return flight;
+  }
+
+  private async fly<T>(
+    slot: AnswerCacheSlot,
+    compute: () => Promise<T>,
+    toCache: (value: T) => Omit<CachedAnswer, 'expires_at'> | undefined,
+  ): Promise<CacheOutcome<T>> {
+    const leader = await this.store.set(slot.lockKey, '1', {
+      ttlMs: this.lockWaitMs,
+      onlyIfAbsent: true,
+    });
+    if (!leader) {
+      const answer = await this.waitForLeader(slot);
+      if (answer) {
+        this.joins.inc();
+        return { value: answer, cached: true };
+      }
+    }
+    try {
+      const value = await compute();
+      const cacheable = toCache(value);
+      if (cacheable) await this.write(slot, cacheable);
+      return { value, cached: false };
+    } finally {
+      if (leader) await this.store.del(slot.lockKey).catch(() => undefined);
+    }
+  }
+
+  private async waitForLeader(slot: AnswerCacheSlot): Promise<CachedAnswer | undefined> {
+    const deadline = Date.now() + this.lockWaitMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      const [answer, lock] = await this.store.batch([
+        this.readCommand(slot),
+        ['exists', slot.lockKey],
+      ]);
+      const cached = parse(answer as string | null);
+      if (cached) return cached;
+      if (lock === 0) return undefined;
+    }
+    return undefined;
+  }
+
+  private async read(slot: AnswerCacheSlot): Promise<CachedAnswer | undefined> {
+    const [raw] = await this.store.batch([this.readCommand(slot)]);
+    return parse(raw as string | null);
+  }
+
+  private readCommand(slot: AnswerCacheSlot): StoreCommand {
+    return slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field];
+  }
+
+  private async write(
+    slot: AnswerCacheSlot,
+    answer: Omit<CachedAnswer, 'expires_at'>,
+  ): Promise<void> {
+    const value = JSON.stringify({ ...answer, expires_at: Date.now() + this.ttlSeconds * 1000 });
+    await this.store.transaction(
+      slot.kind === 'key'
+        ? [setCommand(slot.key, value, { ttlSeconds: this.ttlSeconds })]
+        : [
+            ['hset', slot.key, slot.field, value],
+            ['expire', slot.key, this.ttlSeconds],
+          ],
+    );
+  }
+}
+
+/** Hash fields share one TTL, so each value carries its own expiry too. */
+function parse(raw: string | null): CachedAnswer | undefined {
+  if (!raw) return undefined;
+  const answer = JSON.parse(raw) as CachedAnswer;
+  return answer.expires_at > Date.now() ? answer : undefined;
+}

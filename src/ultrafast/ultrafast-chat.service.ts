@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ChatTurnService } from '../chat/chat-turn.service.js';
+import { ChatRequest } from '../chat/dto/chat-request.dto.js';
+import { ChatResponse } from '../chat/dto/chat-response.dto.js';
+import { stopReasonOf, textOf, usageOf } from '../chat/model-answer.js';
+import { RouteAnswer, RouteExecutor, TurnInput } from '../chat/route-executor.js';
+import { AppConfig } from '../config/app-config.js';
+import { StoredMessage } from '../conversations/conversation.types.js';
+import { LLMService } from '../llm/llm.service.js';
+import { needsHistory } from '../routing/needs-history.js';
+import { answerCacheSlot } from './answer-cache-slot.js';
+import { AnswerCacheService } from './answer-cache.service.js';
+
+const SYSTEM_PROMPT =
+  'You answer quick questions and small talk in one or two short sentences. Be direct and friendly; ' +
+  'no preamble, no lists unless asked.';
+/** Part of every cache key: changing the prompt retires the answers it produced. */
+const PROMPT_VERSION = createHash('sha256').update(SYSTEM_PROMPT).digest('hex').slice(0, 8);
+const NO_USAGE = { input_tokens: 0, output_tokens: 0 };
+
+/**
+ * `ultra_fast`: the fast model, a short window sent only when the message depends on it, a small
+ * answer, and the shared response cache.
+ */
+@Injectable()
+export class UltrafastChatService implements RouteExecutor {
+  readonly route = 'ultra_fast' as const;
+
+  constructor(
+    private readonly llm: LLMService,
+    private readonly cache: AnswerCacheService,
+    private readonly turns: ChatTurnService,
+    private readonly config: AppConfig,
+  ) {}
+
+  reply(principal: string, request: ChatRequest): Promise<ChatResponse> {
+    return this.turns.reply(principal, request, this);
+  }
+
+  async answer(input: TurnInput): Promise<RouteAnswer> {
+    const window = this.windowFor(input);
+    const model = this.llm.fastModel;
+    const slot = answerCacheSlot({
+      scope: this.config.ultrafast.cacheScope,
+      principal: input.principal,
+      conversationId: input.conversationId,
+      model,
+      promptVersion: PROMPT_VERSION,
+      window,
+      message: input.message,
+    });
+    const outcome = await this.cache.getOrCompute(
+      slot,
+      () => this.callModel(model, window, input),
+      (answer) =>
+        answer.stopReason === 'end_turn' ? { text: answer.text, model: answer.model } : undefined,
+    );
+    if (!outcome.cached) return outcome.value as RouteAnswer;
+    const { text, model: answeredBy } = outcome.value;
+    return { text, model: answeredBy, usage: NO_USAGE, stopReason: 'end_turn', cached: true };
+  }
+
+  /** The last ULTRAFAST_WINDOW_MESSAGES, or nothing for a message that does not depend on them. */
+  private windowFor({ message, history, needsHistory: decided }: TurnInput): StoredMessage[] {
+    const dependsOnHistory = decided ?? needsHistory(message, history).needsHistory;
+    if (!dependsOnHistory) return [];
+    const window = history.slice(-this.config.ultrafast.windowMessages);
+    return window[0]?.role === 'assistant' ? window.slice(1) : window;
+  }
+
+  private async callModel(
+    model: string,
+    window: StoredMessage[],
+    { message, signal }: TurnInput,
+  ): Promise<RouteAnswer> {
+    const reply = await this.llm.create({
+      model,
+      system: SYSTEM_PROMPT,
+      messages: this.llm.toMessages(window, message),
+      maxTokens: this.config.ultrafast.maxTokens,
+      signal,
+    });
+    return {
+      text: textOf(reply),
+      model: reply.model,
+      usage: usageOf(reply),
+      stopReason: stopReasonOf(reply),
+      cached: false,
+    };
+  }
+}
