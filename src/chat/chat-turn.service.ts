@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { StoredMessage, Turn } from '../conversations/conversation.types.js';
+import { StoreCommand } from '../redis/redis.service.js';
 import { ChatRequest } from './dto/chat-request.dto.js';
 import { ChatResponse } from './dto/chat-response.dto.js';
 import { RoutedAnswer, RouteExecutor, TurnInput } from './route-executor.js';
@@ -21,10 +22,13 @@ export class ChatTurnService {
 
   /** A turn answered by one fixed route. */
   reply(principal: string, request: ChatRequest, executor: RouteExecutor): Promise<ChatResponse> {
-    return this.run(principal, request, async (input) => ({
+    const conversationId = request.conversation_id ?? DEFAULT_CONVERSATION_ID;
+    const prefetch = executor.prefetch?.({ principal, conversationId, message: request.message });
+    const answer = async (input: TurnInput) => ({
       route: executor.route,
       answer: await executor.answer(input),
-    }));
+    });
+    return this.run(principal, request, answer, prefetch);
   }
 
   /** A turn whose route is chosen by `answer` (the orchestrator). */
@@ -32,15 +36,23 @@ export class ChatTurnService {
     principal: string,
     request: ChatRequest,
     answer: (input: TurnInput) => Promise<RoutedAnswer>,
+    prefetch: StoreCommand[] = [],
   ): Promise<ChatResponse> {
     const started = performance.now();
     const conversationId = request.conversation_id ?? DEFAULT_CONVERSATION_ID;
-    const history = await this.conversations.readWindow(
+    const { history, alongside } = await this.conversations.readWindow(
       principal,
       conversationId,
       this.config.conversations.historyMaxMessages,
+      prefetch,
     );
-    const routed = await answer({ principal, conversationId, message: request.message, history });
+    const routed = await answer({
+      principal,
+      conversationId,
+      message: request.message,
+      history,
+      prefetched: alongside,
+    });
     const turn = turnOf(request.message, routed);
     await this.conversations.appendTurn(principal, conversationId, turn);
     return responseOf(conversationId, turn, routed, Math.round(performance.now() - started));

@@ -1,5 +1,6 @@
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { Usage } from '../llm/llm.service.js';
+import { StoreCommand } from '../redis/redis.service.js';
 import { Route } from '../routing/routing.types.js';
 import { RoutingDto, StepDto, ToolCallDto } from './dto/chat-response.dto.js';
 
@@ -14,8 +15,12 @@ export interface TurnInput {
   history: StoredMessage[];
   /** Decided upstream (the orchestrator); undefined lets the route decide. */
   needsHistory?: boolean;
+  /** Replies to the executor's `prefetch` reads, made in the same round trip as the history read. */
+  prefetched?: unknown[];
   signal?: AbortSignal;
 }
+
+export type TurnKey = Pick<TurnInput, 'principal' | 'conversationId' | 'message'>;
 
 /** A route's answer, before it is stored and shaped as a ChatResponse. */
 export interface RouteAnswer {
@@ -32,6 +37,8 @@ export interface RouteAnswer {
 export interface RouteExecutor {
   readonly route: Route;
   answer(input: TurnInput): Promise<RouteAnswer>;
+  /** Store reads this route will need whatever the history says, folded into the history read. */
+  prefetch?(turn: TurnKey): StoreCommand[];
 }
 
 /** What a turn produced: the answer, the route that gave it, and (orchestrated) why. */

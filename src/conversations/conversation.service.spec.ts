@@ -81,8 +81,11 @@ describe.each(stores)('ConversationService on the %s store', (_name, createStore
       'four',
       're: four',
     ]);
-    const window = await conversations.readWindow(user, 'default', 3);
-    expect(window.map((m) => m.content)).toEqual(['four', 're: four']);
+    const { history, alongside } = await conversations.readWindow(user, 'default', 3, [
+      ['get', 'no-such-key'],
+    ]);
+    expect(history.map((m) => m.content)).toEqual(['four', 're: four']);
+    expect(alongside).toEqual([null]);
   });
 
   it('reads the default conversation as empty before its first turn and empties it on delete', async () => {

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConversationNotFoundError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { RedisService } from '../redis/redis.service.js';
+import { RedisService, StoreCommand } from '../redis/redis.service.js';
 import { APPEND_TURN_SCRIPT } from './append-turn.script.js';
 import { conversationKeys, DEFAULT_CONVERSATION_ID } from './conversation-keys.js';
 import {
@@ -120,17 +120,27 @@ export class ConversationService {
 
   /**
    * The last `size` stored messages of a conversation the principal owns (404 otherwise), in one round
-   * trip. The window never starts with an assistant message.
+   * trip, together with the replies to `alongside` (reads a route wants in the same trip). The window
+   * never starts with an assistant message.
    */
-  async readWindow(principal: string, id: string, size: number): Promise<StoredMessage[]> {
+  async readWindow(
+    principal: string,
+    id: string,
+    size: number,
+    alongside: StoreCommand[] = [],
+  ): Promise<{ history: StoredMessage[]; alongside: unknown[] }> {
     const keys = conversationKeys(principal, id);
-    const [exists, raw] = await this.store.batch([
+    const [exists, raw, ...extra] = await this.store.batch([
       ['exists', keys.meta],
       size > 0 ? ['lrange', keys.messages, -size, -1] : ['ping'],
+      ...alongside,
     ]);
     if (exists === 0 && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
     const messages = Array.isArray(raw) ? (raw as string[]).map(parseMessage) : [];
-    return messages[0]?.role === 'assistant' ? messages.slice(1) : messages;
+    return {
+      history: messages[0]?.role === 'assistant' ? messages.slice(1) : messages,
+      alongside: extra,
+    };
   }
 
   /** Stores a completed turn atomically; 404 if the conversation was deleted meanwhile, 503 if the store is down. */

@@ -50,14 +50,17 @@ export class AnswerCacheService {
 
   /**
    * The cached answer, or `compute()` once for all identical concurrent misses. `toCache` says what of
-   * a computed value may be cached (undefined: not cacheable, e.g. a cut answer).
+   * a computed value may be cached (undefined: not cacheable, e.g. a cut answer). `prefetched` is the
+   * reply to `readCommand(slot)` when the caller already made that read.
    */
   async getOrCompute<T>(
     slot: AnswerCacheSlot,
     compute: () => Promise<T>,
     toCache: (value: T) => Omit<CachedAnswer, 'expires_at'> | undefined,
+    prefetched?: unknown,
   ): Promise<CacheOutcome<T>> {
-    const hit = await this.read(slot);
+    const hit =
+      prefetched === undefined ? await this.read(slot) : parse(prefetched as string | null);
     if (hit) {
       this.lookups.inc({ result: 'hit' });
       return { value: hit, cached: true };
@@ -119,7 +122,7 @@ export class AnswerCacheService {
     return parse(raw as string | null);
   }
 
-  private readCommand(slot: AnswerCacheSlot): StoreCommand {
+  readCommand(slot: AnswerCacheSlot): StoreCommand {
     return slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field];
   }
 

@@ -4,12 +4,13 @@ import { ChatTurnService } from '../chat/chat-turn.service.js';
 import { ChatRequest } from '../chat/dto/chat-request.dto.js';
 import { ChatResponse } from '../chat/dto/chat-response.dto.js';
 import { stopReasonOf, textOf, usageOf } from '../chat/model-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput } from '../chat/route-executor.js';
+import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { LLMService } from '../llm/llm.service.js';
 import { needsHistory } from '../routing/needs-history.js';
-import { answerCacheSlot } from './answer-cache-slot.js';
+import { StoreCommand } from '../redis/redis.service.js';
+import { AnswerCacheSlot, answerCacheSlot } from './answer-cache-slot.js';
 import { AnswerCacheService } from './answer-cache.service.js';
 
 const SYSTEM_PROMPT =
@@ -38,27 +39,36 @@ export class UltrafastChatService implements RouteExecutor {
     return this.turns.reply(principal, request, this);
   }
 
+  /** The context-free cache entry is read with the history, so a typical hit costs one read. */
+  prefetch(turn: TurnKey): StoreCommand[] {
+    return [this.cache.readCommand(this.slotFor(turn, []))];
+  }
+
   async answer(input: TurnInput): Promise<RouteAnswer> {
     const window = this.windowFor(input);
-    const model = this.llm.fastModel;
-    const slot = answerCacheSlot({
-      scope: this.config.ultrafast.cacheScope,
-      principal: input.principal,
-      conversationId: input.conversationId,
-      model,
-      promptVersion: PROMPT_VERSION,
-      window,
-      message: input.message,
-    });
+    const slot = this.slotFor(input, window);
     const outcome = await this.cache.getOrCompute(
       slot,
-      () => this.callModel(model, window, input),
+      () => this.callModel(window, input),
       (answer) =>
         answer.stopReason === 'end_turn' ? { text: answer.text, model: answer.model } : undefined,
+      window.length === 0 ? input.prefetched?.[0] : undefined,
     );
     if (!outcome.cached) return outcome.value as RouteAnswer;
     const { text, model: answeredBy } = outcome.value;
     return { text, model: answeredBy, usage: NO_USAGE, stopReason: 'end_turn', cached: true };
+  }
+
+  private slotFor(turn: TurnKey, window: StoredMessage[]): AnswerCacheSlot {
+    return answerCacheSlot({
+      scope: this.config.ultrafast.cacheScope,
+      principal: turn.principal,
+      conversationId: turn.conversationId,
+      model: this.llm.fastModel,
+      promptVersion: PROMPT_VERSION,
+      window,
+      message: turn.message,
+    });
   }
 
   /** The last ULTRAFAST_WINDOW_MESSAGES, or nothing for a message that does not depend on them. */
@@ -70,12 +80,11 @@ export class UltrafastChatService implements RouteExecutor {
   }
 
   private async callModel(
-    model: string,
     window: StoredMessage[],
     { message, signal }: TurnInput,
   ): Promise<RouteAnswer> {
     const reply = await this.llm.create({
-      model,
+      model: this.llm.fastModel,
       system: SYSTEM_PROMPT,
       messages: this.llm.toMessages(window, message),
       maxTokens: this.config.ultrafast.maxTokens,
