@@ -7,7 +7,9 @@ import { ConfigModule } from './config/config.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LLMModule } from './llm/llm.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OrchestrationModule } from './orchestration/orchestration.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UltrafastModule } from './ultrafast/ultrafast.module.js';
 
@@ -26,7 +28,9 @@ export class AppModule {
         HealthModule,
         ConversationsModule,
         ChatModule,
+        McpModule,
         UltrafastModule,
+        OrchestrationModule,
       ],
     };
   }

@@ -39,6 +39,8 @@ export interface RouteExecutor {
   answer(input: TurnInput): Promise<RouteAnswer>;
   /** Store reads this route will need whatever the history says, folded into the history read. */
   prefetch?(turn: TurnKey): StoreCommand[];
+  /** False when the route cannot work right now (no tools connected); absent means always. */
+  available?(): boolean;
 }
 
 /** What a turn produced: the answer, the route that gave it, and (orchestrated) why. */

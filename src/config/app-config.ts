@@ -1,6 +1,6 @@
 export type HttpAdapterName = 'express' | 'fastify';
 export type CacheScope = 'user' | 'global';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface HttpConfig {
   port: number;

@@ -90,7 +90,11 @@ export function loadConfig(env: Environment): AppConfig {
     },
     mcp: { configPath: read.string('MCP_CONFIG'), workspaceDir },
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 60, 1),
-    logLevel: read.oneOf<LogLevel>('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    logLevel: read.oneOf<LogLevel>(
+      'LOG_LEVEL',
+      ['debug', 'info', 'warn', 'error', 'silent'],
+      'info',
+    ),
   };
   read.throwIfProblems();
   return config;

@@ -140,7 +140,7 @@ const CUES: readonly HistoryCue[] = [
 
 export function needsHistory(message: string, history: HistoryTurn[]): HistoryNeed {
   if (history.length === 0) return { needsHistory: false, reason: 'no earlier turns' };
-  const pasted = hasPastedBody(message);
+  const pasted = looksPasted(message);
   const text = normaliseForCues(message.slice(0, SCANNED_CHARS));
   const words = countWords(text);
   for (const cue of CUES) {
@@ -160,7 +160,7 @@ function countWords(text: string): number {
   return text === '' ? 0 : text.split(' ').length;
 }
 
-function hasPastedBody(message: string): boolean {
+function looksPasted(message: string): boolean {
   return /\n|:\s*\S.{40,}/s.test(message.slice(0, SCANNED_CHARS));
 }
 

@@ -41,7 +41,7 @@ export async function createTestApp(env: Environment = {}): Promise<TestApp> {
   const bobId = `bob-${run}`;
   const config = loadConfig({
     API_KEYS: `alice-key-${run}:${aliceId},bob-key-${run}:${bobId}`,
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: 'silent',
     WORKSPACE_DIR: mkdtempSync(join(tmpdir(), 'chat-workspace-')),
     ...env,
   });

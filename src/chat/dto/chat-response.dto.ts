@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROUTES } from '../../routing/routing.types.js';
+import { type Route, ROUTES } from '../../routing/routing.types.js';
 
 export class UsageDto {
   @ApiProperty({ example: 412 })
@@ -48,7 +48,7 @@ export class StepDto {
 
 export class RoutingDto {
   @ApiProperty({ enum: ROUTES, example: 'complex' })
-  route!: string;
+  route!: Route;
 
   @ApiProperty({ example: 0.91 })
   confidence!: number;
@@ -75,7 +75,7 @@ export class ChatResponse {
   response!: string;
 
   @ApiProperty({ enum: ROUTES, example: 'direct_llm' })
-  route!: string;
+  route!: Route;
 
   @ApiProperty({ example: 'claude-sonnet-5-5', description: 'The model that wrote the answer' })
   model!: string;

@@ -1,0 +1,90 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { McpServerSpec, RemoteServerSpec, StdioServerSpec } from './mcp-config.js';
+
+const CLIENT_INFO = { name: 'orchestrated-chat', version: '0.1.0' };
+
+export interface OpenOptions {
+  /** Cancels the attempt (shutdown). */
+  signal: AbortSignal;
+  /** Receives what a stdio server writes to stderr. */
+  onStderr(text: string): void;
+}
+
+/** A connected, initialised SDK client for one server. */
+export async function openClient(spec: McpServerSpec, options: OpenOptions): Promise<Client> {
+  if (spec.transport === 'stdio') return connect(spec, stdioTransport(spec, options), options);
+  try {
+    return await connect(spec, streamableTransport(spec), options);
+  } catch (error) {
+    // The spec's backwards-compatibility rule: a 4xx to the POST means an HTTP+SSE (2024-11-05) server.
+    if (!isClientError(error)) throw error;
+    return connect(spec, sseTransport(spec), options);
+  }
+}
+
+/** Every page of the server's tool list, cut to the entry's `allowedTools`. */
+export async function listAllowedTools(
+  client: Client,
+  spec: McpServerSpec,
+  signal: AbortSignal,
+): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : undefined, {
+      timeout: spec.timeoutMs,
+      signal,
+    });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const allowed = spec.allowedTools;
+  return allowed ? tools.filter((tool) => allowed.includes(tool.name)) : tools;
+}
+
+async function connect(
+  spec: McpServerSpec,
+  transport: Transport,
+  { signal }: OpenOptions,
+): Promise<Client> {
+  const client = new Client(CLIENT_INFO);
+  await client.connect(transport, { timeout: spec.timeoutMs, signal });
+  return client;
+}
+
+function stdioTransport(spec: StdioServerSpec, { onStderr }: OpenOptions): Transport {
+  const transport = new StdioClientTransport({
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    stderr: 'pipe',
+  });
+  // Read it always: an unread pipe fills up and blocks the server.
+  transport.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString('utf8').trimEnd()));
+  return transport;
+}
+
+function streamableTransport(spec: RemoteServerSpec): Transport {
+  return new StreamableHTTPClientTransport(spec.url, { requestInit: { headers: spec.headers } });
+}
+
+function sseTransport(spec: RemoteServerSpec): Transport {
+  return new SSEClientTransport(spec.url, { requestInit: { headers: spec.headers } });
+}
+
+function isClientError(error: unknown): boolean {
+  return (
+    error instanceof StreamableHTTPError &&
+    error.code !== undefined &&
+    error.code >= 400 &&
+    error.code < 500
+  );
+}

@@ -1,0 +1,205 @@
+import { Logger } from '@nestjs/common';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallToolResult,
+  ErrorCode,
+  McpError,
+  Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { listAllowedTools, openClient } from './mcp-client.js';
+import { McpServerSpec } from './mcp-config.js';
+
+const RETRY_FIRST_DELAY_MS = 1_000;
+const RETRY_MAX_DELAY_MS = 30_000;
+/** A connection that lasted this long starts the backoff afresh when it is lost. */
+const STABLE_CONNECTION_MS = 60_000;
+const PROBE_TIMEOUT_MS = 5_000;
+
+export type ServerStatus = 'connected' | 'failed' | 'disabled';
+
+export interface ServerSnapshot {
+  name: string;
+  status: ServerStatus;
+  tools: Tool[];
+  /** Why a failed server is not connected. */
+  error?: string;
+}
+
+/** A tool call that produced no result; its message is meant for the model. */
+export class ToolCallError extends Error {}
+
+/**
+ * One configured MCP server: connects, caches its allowed tools (refreshed when the server says they
+ * changed), calls them with a timeout, and after a failure or crash reconnects with backoff.
+ */
+export class McpConnection {
+  private readonly logger: Logger;
+  private readonly lifetime = new AbortController();
+  private client?: Client;
+  private tools: Tool[] = [];
+  private lastError = 'connecting';
+  private failures = 0;
+  private connectedAt = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private attempt?: Promise<void>;
+  private probing = false;
+
+  constructor(readonly spec: McpServerSpec) {
+    this.logger = new Logger(`MCP ${spec.name}`);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Resolves once the first attempt has succeeded or failed; retries continue in the background. */
+  start(): Promise<void> {
+    if (this.spec.disabled) return Promise.resolve();
+    this.attempt = this.connect();
+    return this.attempt;
+  }
+
+  snapshot(): ServerSnapshot {
+    if (this.spec.disabled) return { name: this.name, status: 'disabled', tools: [] };
+    if (!this.client) {
+      return { name: this.name, status: 'failed', tools: [], error: this.lastError };
+    }
+    return { name: this.name, status: 'connected', tools: this.tools };
+  }
+
+  /** The tools callable right now: none unless connected. */
+  availableTools(): Tool[] {
+    return this.client ? this.tools : [];
+  }
+
+  async callTool(tool: string, input: unknown, signal?: AbortSignal): Promise<CallToolResult> {
+    const client = this.client;
+    if (!client) {
+      throw new ToolCallError(`MCP server "${this.name}" is not connected (${this.lastError})`);
+    }
+    if (!this.tools.some((known) => known.name === tool)) {
+      throw new ToolCallError(`Tool "${tool}" is not available on MCP server "${this.name}"`);
+    }
+    try {
+      return (await client.callTool(
+        { name: tool, arguments: input as Record<string, unknown> },
+        undefined,
+        { timeout: this.spec.timeoutMs, signal },
+      )) as CallToolResult;
+    } catch (error) {
+      throw this.callFailure(client, tool, error, signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.lifetime.abort();
+    clearTimeout(this.retryTimer);
+    await this.attempt;
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+
+  private async connect(): Promise<void> {
+    let client: Client | undefined;
+    try {
+      client = await openClient(this.spec, {
+        signal: this.lifetime.signal,
+        onStderr: (text) => this.logger.debug(text),
+      });
+      this.watch(client);
+      this.tools = await listAllowedTools(client, this.spec, this.lifetime.signal);
+    } catch (error) {
+      await client?.close().catch(() => undefined);
+      return this.fail(`cannot connect: ${messageOf(error)}`);
+    }
+    if (this.lifetime.signal.aborted) return client.close();
+    this.client = client;
+    this.connectedAt = performance.now();
+    this.logger.log(`Connected, ${this.tools.length} tools`);
+    this.warnAboutUnknownAllowedTools();
+  }
+
+  private watch(client: Client): void {
+    client.onclose = () => this.lose(client, 'connection closed');
+    client.onerror = (error) => void this.probe(client, error);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () =>
+      this.refreshTools(client),
+    );
+  }
+
+  /** Transport errors are often harmless (a dropped event stream); a ping tells if the server is gone. */
+  private async probe(client: Client, error: Error): Promise<void> {
+    if (this.client !== client || this.probing) return;
+    this.probing = true;
+    try {
+      await client.ping({ timeout: PROBE_TIMEOUT_MS });
+    } catch {
+      this.lose(client, messageOf(error));
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private async refreshTools(client: Client): Promise<void> {
+    if (this.client !== client) return;
+    try {
+      const tools = await listAllowedTools(client, this.spec, this.lifetime.signal);
+      if (this.client !== client) return;
+      this.tools = tools;
+      this.logger.log(`Tool list changed, ${tools.length} tools`);
+    } catch (error) {
+      this.logger.warn(`Cannot refresh the tool list: ${messageOf(error)}`);
+    }
+  }
+
+  private callFailure(
+    client: Client,
+    tool: string,
+    error: unknown,
+    signal?: AbortSignal,
+  ): ToolCallError {
+    if (signal?.aborted) return new ToolCallError(`Tool "${tool}" was cancelled`);
+    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      return new ToolCallError(`Tool "${tool}" did not answer within ${this.spec.timeoutMs} ms`);
+    }
+    // Anything but a JSON-RPC error from a live server means the connection itself is broken.
+    if (!(error instanceof McpError) || error.code === ErrorCode.ConnectionClosed) {
+      this.lose(client, messageOf(error));
+    }
+    return new ToolCallError(`Tool "${tool}" failed: ${messageOf(error)}`);
+  }
+
+  private lose(client: Client, reason: string): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.tools = [];
+    if (performance.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.failures = 0;
+    void client.close().catch(() => undefined);
+    this.fail(`connection lost: ${reason}`);
+  }
+
+  private fail(reason: string): void {
+    this.lastError = reason;
+    if (this.lifetime.signal.aborted) return;
+    const delay = Math.min(RETRY_FIRST_DELAY_MS * 2 ** this.failures, RETRY_MAX_DELAY_MS);
+    this.failures += 1;
+    this.logger.warn(`${reason}; retrying in ${delay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.attempt = this.connect();
+    }, delay).unref();
+  }
+
+  private warnAboutUnknownAllowedTools(): void {
+    const listed = new Set(this.tools.map((tool) => tool.name));
+    const unknown = (this.spec.allowedTools ?? []).filter((name) => !listed.has(name));
+    if (unknown.length > 0) {
+      this.logger.warn(`allowedTools names tools the server does not list: ${unknown.join(', ')}`);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

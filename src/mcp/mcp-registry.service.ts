@@ -1,0 +1,107 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { toServerDto, ToolsResponse } from './dto/tools.dto.js';
+import { MCP_SERVER_SPECS, McpServerSpec } from './mcp-config.js';
+import { McpConnection, ToolCallError } from './mcp-connection.js';
+import { modelToolName, splitModelToolName } from './tool-names.js';
+import { resultText } from './tool-output.js';
+
+/** Start-up waits at most this long for the servers, so tools are usually ready for the first turn. */
+const STARTUP_WAIT_MS = 3_000;
+
+export interface ToolOutcome {
+  server: string;
+  /** The server's own tool name. */
+  name: string;
+  isError: boolean;
+  /** The whole result (or the error) as text. */
+  text: string;
+  durationMs: number;
+}
+
+interface ToolTarget {
+  connection?: McpConnection;
+  tool: string;
+}
+
+/** Every configured MCP server: their state and tools, and tool calls by model-facing name. */
+@Injectable()
+export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly connections: McpConnection[];
+
+  constructor(@Inject(MCP_SERVER_SPECS) specs: McpServerSpec[]) {
+    this.connections = specs.map((spec) => new McpConnection(spec));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await settledWithin(
+      Promise.all(this.connections.map((connection) => connection.start())),
+      STARTUP_WAIT_MS,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.close()));
+  }
+
+  describeServers(): ToolsResponse {
+    return { servers: this.connections.map((connection) => toServerDto(connection.snapshot())) };
+  }
+
+  /** The connected servers' allowed tools, namespaced by server for the model. */
+  modelTools(): Anthropic.Tool[] {
+    return this.connections.flatMap((connection) =>
+      connection.availableTools().map((tool) => ({
+        name: modelToolName(connection.name, tool.name),
+        description: tool.description,
+        input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
+      })),
+    );
+  }
+
+  /** Never throws for a tool's sake: failures, timeouts and unknown names are error outcomes. */
+  async callTool(modelName: string, input: unknown, signal?: AbortSignal): Promise<ToolOutcome> {
+    const started = performance.now();
+    const target = this.resolve(modelName);
+    const result = await invoke(target, input, signal);
+    return {
+      server: target.connection?.name ?? '',
+      name: target.tool,
+      ...result,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+
+  private resolve(modelName: string): ToolTarget {
+    const parts = splitModelToolName(modelName);
+    const connection = this.connections.find((candidate) => candidate.name === parts?.server);
+    if (!parts || !connection) return { tool: modelName };
+    const known = connection
+      .availableTools()
+      .find((tool) => modelToolName(connection.name, tool.name) === modelName);
+    return { connection, tool: known?.name ?? parts.tool };
+  }
+}
+
+async function invoke(
+  { connection, tool }: ToolTarget,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<{ isError: boolean; text: string }> {
+  if (!connection) return { isError: true, text: `Unknown tool "${tool}"` };
+  try {
+    const result = await connection.callTool(tool, input, signal);
+    return { isError: result.isError === true, text: resultText(result) };
+  } catch (error) {
+    if (error instanceof ToolCallError) return { isError: true, text: error.message };
+    throw error;
+  }
+}
+
+function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
+}

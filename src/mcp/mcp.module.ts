@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ChatModule } from '../chat/chat.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { McpAgentController } from './mcp-agent.controller.js';
+import { McpAgentService } from './mcp-agent.service.js';
+import { loadMcpServerSpecs, MCP_SERVER_SPECS } from './mcp-config.js';
+import { McpRegistry } from './mcp-registry.service.js';
+import { ToolsController } from './tools.controller.js';
+
+@Module({
+  imports: [ChatModule],
+  controllers: [McpAgentController, ToolsController],
+  providers: [
+    {
+      provide: MCP_SERVER_SPECS,
+      useFactory: (config: AppConfig) => loadMcpServerSpecs(config.mcp),
+      inject: [AppConfig],
+    },
+    McpRegistry,
+    McpAgentService,
+  ],
+  exports: [McpAgentService, McpRegistry],
+})
+export class McpModule {}

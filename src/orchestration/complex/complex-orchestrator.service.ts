@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { StepDto, ToolCallDto } from '../../chat/dto/chat-response.dto.js';
+import { addUsage, stopReasonOf, textOf, usageOf } from '../../chat/model-answer.js';
+import { RouteAnswer, RouteExecutor, TurnInput } from '../../chat/route-executor.js';
+import { AppConfig } from '../../config/app-config.js';
+import { LLMService, Usage } from '../../llm/llm.service.js';
+import { McpAgentService } from '../../mcp/mcp-agent.service.js';
+import { OrchestrationBudget } from './orchestration-budget.js';
+import { PLANNER_SYSTEM_PROMPT, PlannedStep, planTool, readPlan } from './plan.js';
+import {
+  StepOutcome,
+  stepPrompt,
+  synthesisPrompt,
+  SYNTHESIS_SYSTEM_PROMPT,
+  STEP_SYSTEM_PROMPT,
+} from './prompts.js';
+
+/** Tokens (input + output, all calls) one complex turn may spend before it stops and synthesises. */
+const TOKEN_BUDGET_PER_STEP = 40_000;
+const PREVIEW_CHARS = 500;
+
+/**
+ * `complex`: plan with the model (a forced tool), run the steps — through the agent when they need
+ * tools, concurrently once their dependencies are done — then synthesise the answer. When a budget
+ * (steps, tool calls, time, tokens) runs out, it synthesises from what is done and says so.
+ */
+@Injectable()
+export class ComplexOrchestrator implements RouteExecutor {
+  readonly route = 'complex' as const;
+
+  constructor(
+    private readonly llm: LLMService,
+    private readonly agent: McpAgentService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async answer(input: TurnInput): Promise<RouteAnswer> {
+    const { maxSteps, maxToolCalls, timeoutMs } = this.config.orchestration;
+    const budget = new OrchestrationBudget(
+      { maxToolCalls, timeoutMs, maxTokens: TOKEN_BUDGET_PER_STEP * (maxSteps + 2) },
+      input.signal,
+    );
+    const { steps, usage: planUsage, truncated } = await this.plan(input, budget);
+    if (truncated) budget.markExhausted('steps');
+    const outcomes = await this.runSteps(steps, input, budget);
+    const synthesis = await this.synthesise(input, outcomes, budget);
+    const usage = outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), planUsage);
+    return {
+      text: synthesis.text,
+      model: synthesis.model,
+      usage: addUsage(usage, synthesis.usage),
+      stopReason: budget.exhausted ? 'budget' : synthesis.stopReason,
+      toolCalls: outcomes.flatMap((outcome) => outcome.toolCalls),
+      steps: outcomes.map(toStepDto),
+    };
+  }
+
+  private async plan(
+    input: TurnInput,
+    budget: OrchestrationBudget,
+  ): Promise<{ steps: PlannedStep[]; usage: Usage; truncated: boolean }> {
+    const { maxSteps } = this.config.orchestration;
+    const reply = await this.llm.create({
+      model: this.llm.defaultModel,
+      system: PLANNER_SYSTEM_PROMPT,
+      messages: this.llm.toMessages(
+        input.needsHistory === false ? [] : input.history,
+        input.message,
+      ),
+      maxTokens: this.config.llm.maxTokens,
+      tools: [planTool(maxSteps)],
+      toolChoice: { type: 'tool', name: 'submit_plan' },
+      signal: budget.signal,
+    });
+    const usage = usageOf(reply);
+    budget.spend(usage, 0);
+    const proposed = readPlan(reply, input.message, maxSteps + 1, this.agent.available());
+    return { steps: proposed.slice(0, maxSteps), usage, truncated: proposed.length > maxSteps };
+  }
+
+  /** Each step starts when the steps it depends on are done; independent steps run together. */
+  private runSteps(
+    steps: PlannedStep[],
+    input: TurnInput,
+    budget: OrchestrationBudget,
+  ): Promise<StepOutcome[]> {
+    const running = new Map<number, Promise<StepOutcome>>();
+    for (const step of steps) {
+      running.set(
+        step.index,
+        Promise.all(step.dependsOn.map((index) => running.get(index) as Promise<StepOutcome>)).then(
+          (dependencies) => this.runStep(step, dependencies, input, budget),
+        ),
+      );
+    }
+    return Promise.all(running.values());
+  }
+
+  private async runStep(
+    step: PlannedStep,
+    dependencies: StepOutcome[],
+    input: TurnInput,
+    budget: OrchestrationBudget,
+  ): Promise<StepOutcome> {
+    const blocked = dependencies.find((dependency) => dependency.status !== 'done');
+    if (blocked || budget.exhausted) {
+      const why = blocked
+        ? `step ${blocked.step.index} did not finish`
+        : `${budget.exhausted} budget used up`;
+      return skipped(step, why);
+    }
+    try {
+      const answer = await this.execute(
+        step,
+        stepPrompt(input.message, step, dependencies),
+        input,
+        budget,
+      );
+      budget.spend(answer.usage, answer.toolCalls?.length ?? 0);
+      return {
+        step,
+        status: 'done',
+        text: answer.text,
+        toolCalls: answer.toolCalls ?? [],
+        usage: answer.usage,
+      };
+    } catch (error) {
+      if (budget.exhausted) return skipped(step, `${budget.exhausted} budget used up`);
+      return { ...skipped(step, errorText(error)), status: 'failed' };
+    }
+  }
+
+  private async execute(
+    step: PlannedStep,
+    prompt: string,
+    input: TurnInput,
+    budget: OrchestrationBudget,
+  ): Promise<RouteAnswer> {
+    if (step.usesTools) {
+      return this.agent.runAgent(
+        { ...input, message: prompt, history: [], needsHistory: false },
+        {
+          maxToolCalls: budget.remainingToolCalls,
+          signal: budget.signal,
+          system: STEP_SYSTEM_PROMPT,
+        },
+      );
+    }
+    const reply = await this.llm.create({
+      model: this.llm.defaultModel,
+      system: STEP_SYSTEM_PROMPT,
+      messages: [{ role: 'user', content: prompt }],
+      maxTokens: this.config.llm.maxTokens,
+      signal: budget.signal,
+    });
+    return {
+      text: textOf(reply),
+      model: reply.model,
+      usage: usageOf(reply),
+      stopReason: stopReasonOf(reply),
+    };
+  }
+
+  /** Written even when a budget ran out (with its own deadline), so the user always gets an answer. */
+  private async synthesise(
+    input: TurnInput,
+    outcomes: StepOutcome[],
+    budget: OrchestrationBudget,
+  ): Promise<RouteAnswer> {
+    const reply = await this.llm.create({
+      model: this.llm.defaultModel,
+      system: SYNTHESIS_SYSTEM_PROMPT,
+      messages: this.llm.toMessages(
+        input.needsHistory === false ? [] : input.history,
+        synthesisPrompt(input.message, outcomes, budget.exhausted),
+      ),
+      maxTokens: this.config.llm.maxTokens,
+      signal: input.signal,
+    });
+    return {
+      text: textOf(reply),
+      model: reply.model,
+      usage: usageOf(reply),
+      stopReason: stopReasonOf(reply),
+    };
+  }
+}
+
+function skipped(step: PlannedStep, why: string): StepOutcome {
+  return {
+    step,
+    status: 'skipped',
+    text: why,
+    toolCalls: [] as ToolCallDto[],
+    usage: { input_tokens: 0, output_tokens: 0 },
+  };
+}
+
+function toStepDto({ step, status, text }: StepOutcome): StepDto {
+  return { index: step.index, title: step.title, status, output_preview: preview(text) };
+}
+
+function preview(text: string): string {
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : 'the step failed';
+}

@@ -1,0 +1,113 @@
+import type Anthropic from '@anthropic-ai/sdk';
+
+export interface PlannedStep {
+  /** 1-based. */
+  index: number;
+  title: string;
+  instruction: string;
+  /** Indices of earlier steps whose results this step needs. */
+  dependsOn: number[];
+  usesTools: boolean;
+}
+
+export const PLAN_TOOL_NAME = 'submit_plan';
+
+export function planTool(maxSteps: number): Anthropic.Tool {
+  return {
+    name: PLAN_TOOL_NAME,
+    description: `Submit the plan: at most ${maxSteps} steps, in the order they should start.`,
+    input_schema: {
+      type: 'object',
+      properties: {
+        steps: {
+          type: 'array',
+          maxItems: maxSteps,
+          items: {
+            type: 'object',
+            properties: {
+              title: { type: 'string', description: 'A few words, shown to the user.' },
+              instruction: {
+                type: 'string',
+                description: 'What to do in this step, self-contained.',
+              },
+              depends_on: {
+                type: 'array',
+                items: { type: 'integer', minimum: 1 },
+                description: '1-based numbers of earlier steps whose results this step needs.',
+              },
+              uses_tools: {
+                type: 'boolean',
+                description: 'True when the step reads, lists, searches or writes files.',
+              },
+            },
+            required: ['title', 'instruction'],
+          },
+        },
+      },
+      required: ['steps'],
+    },
+  };
+}
+
+export const PLANNER_SYSTEM_PROMPT =
+  'You plan multi-step work for an assistant that can use file-system tools. Break the request into ' +
+  'a few concrete steps: gather first (list, read, search), then produce the result. Steps that do not ' +
+  'depend on each other run in parallel; the final answer is written after all steps from their ' +
+  'results, so do not add a step that only writes the final answer. Call submit_plan once.';
+
+/**
+ * The planner's steps, made safe to run: at most `maxSteps`, dependencies only on earlier steps (so the
+ * plan is always acyclic). An empty or unusable plan becomes one step that does the whole request.
+ */
+export function readPlan(
+  message: Anthropic.Message,
+  request: string,
+  maxSteps: number,
+  toolsAvailable: boolean,
+): PlannedStep[] {
+  const call = message.content.find(
+    (block): block is Anthropic.ToolUseBlock =>
+      block.type === 'tool_use' && block.name === PLAN_TOOL_NAME,
+  );
+  const raw = (call?.input as { steps?: unknown })?.steps;
+  const steps = (Array.isArray(raw) ? raw : [])
+    .filter(isStepShape)
+    .slice(0, maxSteps)
+    .map((step, i) => ({
+      index: i + 1,
+      title: step.title.trim().slice(0, 200),
+      instruction: step.instruction,
+      dependsOn: [...new Set(step.depends_on ?? [])].filter(
+        (dependency) => Number.isInteger(dependency) && dependency >= 1 && dependency <= i,
+      ),
+      usesTools: toolsAvailable && step.uses_tools !== false,
+    }));
+  if (steps.length > 0) return steps;
+  return [
+    {
+      index: 1,
+      title: 'Do the request',
+      instruction: request,
+      dependsOn: [],
+      usesTools: toolsAvailable,
+    },
+  ];
+}
+
+type StepShape = {
+  title: string;
+  instruction: string;
+  depends_on?: number[];
+  uses_tools?: boolean;
+};
+
+function isStepShape(value: unknown): value is StepShape {
+  const step = value as StepShape;
+  return (
+    typeof step?.title === 'string' &&
+    step.title.trim() !== '' &&
+    typeof step.instruction === 'string' &&
+    step.instruction.trim() !== '' &&
+    (step.depends_on === undefined || Array.isArray(step.depends_on))
+  );
+}
