@@ -28,7 +28,10 @@ export class ChatTurnService {
       route: executor.route,
       answer: await executor.answer(input),
     });
-    return this.run(principal, request, answer, prefetch);
+    return this.run(principal, request, answer, {
+      prefetch,
+      historyMessages: executor.historyMessages,
+    });
   }
 
   /** A turn whose route is chosen by `answer` (the orchestrator). */
@@ -36,15 +39,15 @@ export class ChatTurnService {
     principal: string,
     request: ChatRequest,
     answer: (input: TurnInput) => Promise<RoutedAnswer>,
-    prefetch: StoreCommand[] = [],
+    reads: { prefetch?: StoreCommand[]; historyMessages?: number } = {},
   ): Promise<ChatResponse> {
     const started = performance.now();
     const conversationId = request.conversation_id ?? DEFAULT_CONVERSATION_ID;
     const { history, alongside } = await this.conversations.readWindow(
       principal,
       conversationId,
-      this.config.conversations.historyMaxMessages,
-      prefetch,
+      reads.historyMessages ?? this.config.conversations.historyMaxMessages,
+      reads.prefetch,
     );
     const routed = await answer({
       principal,

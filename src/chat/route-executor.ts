@@ -39,6 +39,8 @@ export interface RouteExecutor {
   answer(input: TurnInput): Promise<RouteAnswer>;
   /** Store reads this route will need whatever the history says, folded into the history read. */
   prefetch?(turn: TurnKey): StoreCommand[];
+  /** How many recent messages the route reads (default HISTORY_MAX_MESSAGES). */
+  readonly historyMessages?: number;
   /** False when the route cannot work right now (no tools connected); absent means always. */
   available?(): boolean;
 }

@@ -27,13 +27,16 @@ const NO_USAGE = { input_tokens: 0, output_tokens: 0 };
 @Injectable()
 export class UltrafastChatService implements RouteExecutor {
   readonly route = 'ultra_fast' as const;
+  readonly historyMessages: number;
 
   constructor(
     private readonly llm: LLMService,
     private readonly cache: AnswerCacheService,
     private readonly turns: ChatTurnService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.historyMessages = config.ultrafast.windowMessages;
+  }
 
   reply(principal: string, request: ChatRequest): Promise<ChatResponse> {
     return this.turns.reply(principal, request, this);
