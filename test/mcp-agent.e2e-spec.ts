@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import request from 'supertest';
 import { defaultFilesystemServer, READ_ONLY_FILESYSTEM_TOOLS } from '../src/mcp/mcp-config.js';
-import { McpAgentService } from '../src/mcp/mcp-agent.service.js';
+import { McpAgentService, toolCallBudget } from '../src/mcp/mcp-agent.service.js';
 import { FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
 import {
   startTestMcpServer,
@@ -301,7 +301,7 @@ describe('the agent over the filesystem server (stdio)', () => {
         message: 'Summarise the folder',
         history: [],
       },
-      { maxToolCalls: 1, system: 'Step 1 of a plan: gather.' },
+      { toolBudget: toolCallBudget(1), system: 'Step 1 of a plan: gather.' },
     );
 
     expect(answer.stopReason).toBe('budget');

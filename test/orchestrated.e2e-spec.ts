@@ -200,56 +200,64 @@ describe('POST /api/v1/chat/orchestrated', () => {
     });
   });
 
-  it('stops a complex turn at ORCH_MAX_TOOL_CALLS and synthesises from what is done', async () => {
-    const tight = await createTestApp({
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'k',
-      WORKSPACE_DIR: workspace,
-      ROUTER_LLM: 'off',
-      ORCH_MAX_TOOL_CALLS: '1',
-    });
-    try {
-      await waitForServer(tight, 'fs', 'connected');
-      fake.respondWith((req): FakeReply | undefined => {
-        if (forcedTool(req) === 'submit_plan') {
-          const step = (title: string, depends_on: number[]) => ({
-            title,
-            instruction: title,
-            depends_on,
-            uses_tools: true,
-          });
-          return {
-            toolUses: [
-              { name: 'submit_plan', input: { steps: [step('List', []), step('Read', [1])] } },
-            ],
-          };
-        }
-        if (systemOf(req).startsWith('You carry out one step')) {
-          return hasToolResult(req)
-            ? { text: 'listed' }
-            : { toolUses: [{ name: 'fs__list_directory', input: { path: workspace } }] };
-        }
-        return { text: 'partial report' };
+  it.each([
+    ['dependent', [[], [1]]],
+    ['concurrent', [[], []]],
+  ])(
+    'stops a complex turn at ORCH_MAX_TOOL_CALLS (%s steps) and synthesises from what is done',
+    async (_kind, deps) => {
+      const tight = await createTestApp({
+        ANTHROPIC_BASE_URL: fake.url,
+        ANTHROPIC_API_KEY: 'k',
+        WORKSPACE_DIR: workspace,
+        ROUTER_LLM: 'off',
+        ORCH_MAX_TOOL_CALLS: '1',
       });
-      const response = await post(tight, 'orchestrated', {
-        message: 'Analyze my codebase and create a summary report',
-      }).expect(200);
-      expect(response.body).toMatchObject({
-        route: 'complex',
-        stop_reason: 'budget',
-        response: 'partial report',
-      });
-      expect(response.body.steps.map((step: { status: string }) => step.status)).toEqual([
-        'done',
-        'skipped',
-      ]);
-      expect(response.body.tool_calls).toHaveLength(1);
-      const synthesis = fake.requests.at(-1) as RecordedRequest;
-      expect(lastUserText(synthesis)).toMatch(/tool calls budget ran out/);
-    } finally {
-      await tight.close();
-    }
-  });
+      try {
+        await waitForServer(tight, 'fs', 'connected');
+        fake.respondWith((req): FakeReply | undefined => {
+          if (forcedTool(req) === 'submit_plan') {
+            const step = (title: string, depends_on: number[]) => ({
+              title,
+              instruction: title,
+              depends_on,
+              uses_tools: true,
+            });
+            return {
+              toolUses: [
+                {
+                  name: 'submit_plan',
+                  input: { steps: [step('List', deps[0]), step('Read', deps[1])] },
+                },
+              ],
+            };
+          }
+          if (systemOf(req).startsWith('You carry out one step')) {
+            return hasToolResult(req)
+              ? { text: 'listed' }
+              : { toolUses: [{ name: 'fs__list_directory', input: { path: workspace } }] };
+          }
+          return { text: 'partial report' };
+        });
+        const response = await post(tight, 'orchestrated', {
+          message: 'Analyze my codebase and create a summary report',
+        }).expect(200);
+        expect(response.body).toMatchObject({
+          route: 'complex',
+          stop_reason: 'budget',
+          response: 'partial report',
+        });
+        expect(response.body.tool_calls).toHaveLength(1);
+        expect(response.body.steps.map((step: { status: string }) => step.status)).toContain(
+          'done',
+        );
+        const synthesis = fake.requests.at(-1) as RecordedRequest;
+        expect(lastUserText(synthesis)).toMatch(/tool calls budget ran out/);
+      } finally {
+        await tight.close();
+      }
+    },
+  );
 
   it('continues a conversation begun on /chat/direct and sends history when the message needs it', async () => {
     const { body } = await request(t.http).post('/api/v1/conversations').set(t.alice).send({});

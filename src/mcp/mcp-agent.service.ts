@@ -20,11 +20,18 @@ const FINAL_ANSWER_PROMPT =
   'The tool budget for this answer is used up. Do not call any more tools: answer now from what ' +
   'you have gathered, and say briefly what you could not find out.';
 
+/** Tool calls that may be shared by several concurrent runs (the steps of one complex turn). */
+export interface ToolCallBudget {
+  readonly remaining: number;
+  /** Reserves up to `wanted` calls and returns how many were granted. */
+  take(wanted: number): number;
+}
+
 export interface AgentOptions {
   /** Model calls that may use tools; default AGENT_MAX_STEPS. One more call then writes the answer. */
   maxSteps?: number;
   /** Tool calls in all; default unlimited (the steps bound them). */
-  maxToolCalls?: number;
+  toolBudget?: ToolCallBudget;
   /** Cancels the run, together with `TurnInput.signal`. */
   signal?: AbortSignal;
   /** Replaces the default system prompt. */
@@ -68,11 +75,11 @@ export class McpAgentService implements RouteExecutor {
 
   async runAgent(input: TurnInput, options: AgentOptions = {}): Promise<RouteAnswer> {
     const maxSteps = options.maxSteps ?? this.config.agent.maxSteps;
-    const maxToolCalls = options.maxToolCalls ?? Number.POSITIVE_INFINITY;
+    const budget = options.toolBudget ?? UNLIMITED;
     const history = input.needsHistory === false ? [] : input.history;
     const run: AgentRun = {
       transcript: new AgentTranscript(this.llm.toMessages(history, input.message)),
-      tools: maxToolCalls > 0 ? this.registry.modelTools() : [],
+      tools: budget.remaining > 0 ? this.registry.modelTools() : [],
       system: options.system ?? SYSTEM_PROMPT,
       signal: eitherSignal(input.signal, options.signal),
     };
@@ -84,9 +91,8 @@ export class McpAgentService implements RouteExecutor {
       if (reply.stop_reason !== 'tool_use' || uses.length === 0) {
         return run.transcript.answer(stopReasonOf(reply));
       }
-      const allowance = maxToolCalls - run.transcript.toolCalls.length;
-      await this.runTools(run, uses, allowance);
-      if (run.transcript.toolCalls.length >= maxToolCalls) break;
+      await this.runTools(run, uses, budget.take(uses.length));
+      if (budget.remaining === 0) break;
     }
     return this.finalAnswer(run);
   }
@@ -132,6 +138,23 @@ export class McpAgentService implements RouteExecutor {
     await this.callModel(run, { type: 'none' });
     return run.transcript.answer('budget');
   }
+}
+
+const UNLIMITED: ToolCallBudget = { remaining: Number.POSITIVE_INFINITY, take: (wanted) => wanted };
+
+/** A budget of `calls` tool calls for one run. */
+export function toolCallBudget(calls: number): ToolCallBudget {
+  let remaining = calls;
+  return {
+    get remaining() {
+      return remaining;
+    },
+    take(wanted) {
+      const granted = Math.min(wanted, remaining);
+      remaining -= granted;
+      return granted;
+    },
+  };
 }
 
 function eitherSignal(...candidates: Array<AbortSignal | undefined>): AbortSignal | undefined {

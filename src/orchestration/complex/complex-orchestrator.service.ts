@@ -73,7 +73,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       signal: budget.signal,
     });
     const usage = usageOf(reply);
-    budget.spend(usage, 0);
+    budget.spendTokens(usage);
     const proposed = readPlan(reply, input.message, maxSteps + 1, this.agent.available());
     return { steps: proposed.slice(0, maxSteps), usage, truncated: proposed.length > maxSteps };
   }
@@ -103,6 +103,7 @@ export class ComplexOrchestrator implements RouteExecutor {
     budget: OrchestrationBudget,
   ): Promise<StepOutcome> {
     const blocked = dependencies.find((dependency) => dependency.status !== 'done');
+    if (step.usesTools && budget.remaining === 0) budget.markExhausted('tool_calls');
     if (blocked || budget.exhausted) {
       const why = blocked
         ? `step ${blocked.step.index} did not finish`
@@ -116,7 +117,7 @@ export class ComplexOrchestrator implements RouteExecutor {
         input,
         budget,
       );
-      budget.spend(answer.usage, answer.toolCalls?.length ?? 0);
+      budget.spendTokens(answer.usage);
       return {
         step,
         status: 'done',
@@ -140,7 +141,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       return this.agent.runAgent(
         { ...input, message: prompt, history: [], needsHistory: false },
         {
-          maxToolCalls: budget.remainingToolCalls,
+          toolBudget: budget,
           signal: budget.signal,
           system: STEP_SYSTEM_PROMPT,
         },

@@ -1,4 +1,5 @@
 import { Usage } from '../../llm/llm.service.js';
+import { ToolCallBudget } from '../../mcp/mcp-agent.service.js';
 
 export type BudgetName = 'steps' | 'tool_calls' | 'time' | 'tokens';
 
@@ -9,10 +10,11 @@ export interface BudgetLimits {
 }
 
 /**
- * The shared budgets of one complex turn. Tool calls and tokens are counted as steps finish; the
- * wall clock aborts whatever is still running. The first budget to run out is remembered.
+ * The shared budgets of one complex turn. Tool calls are reserved as the agent makes them (so
+ * concurrent steps never overshoot); tokens are counted as steps finish; the wall clock aborts
+ * whatever is still running. The first budget to run out is remembered.
  */
-export class OrchestrationBudget {
+export class OrchestrationBudget implements ToolCallBudget {
   readonly signal: AbortSignal;
   private toolCalls = 0;
   private tokens = 0;
@@ -32,18 +34,23 @@ export class OrchestrationBudget {
     return this.firstExhausted;
   }
 
-  get remainingToolCalls(): number {
+  get remaining(): number {
     return Math.max(this.limits.maxToolCalls - this.toolCalls, 0);
+  }
+
+  take(wanted: number): number {
+    const granted = Math.min(wanted, this.remaining);
+    this.toolCalls += granted;
+    if (granted < wanted) this.markExhausted('tool_calls');
+    return granted;
   }
 
   markExhausted(name: BudgetName): void {
     this.firstExhausted ??= name;
   }
 
-  spend(usage: Usage, toolCalls: number): void {
-    this.toolCalls += toolCalls;
+  spendTokens(usage: Usage): void {
     this.tokens += usage.input_tokens + usage.output_tokens;
-    if (this.toolCalls >= this.limits.maxToolCalls) this.markExhausted('tool_calls');
     if (this.tokens >= this.limits.maxTokens) this.markExhausted('tokens');
   }
 }
