@@ -4,7 +4,7 @@ import { LLMService } from '../llm/llm.service.js';
 import { ChatTurnService } from './chat-turn.service.js';
 import { ChatRequest } from './dto/chat-request.dto.js';
 import { ChatResponse } from './dto/chat-response.dto.js';
-import { stopReasonOf, textOf, usageOf } from './model-answer.js';
+import { answerOf } from './model-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput } from './route-executor.js';
 
 const SYSTEM_PROMPT =
@@ -34,11 +34,6 @@ export class DirectChatService implements RouteExecutor {
       maxTokens: this.config.llm.maxTokens,
       signal,
     });
-    return {
-      text: textOf(reply),
-      model: reply.model,
-      usage: usageOf(reply),
-      stopReason: stopReasonOf(reply),
-    };
+    return answerOf(reply);
   }
 }

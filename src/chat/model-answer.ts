@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { Usage } from '../llm/llm.service.js';
-import { StopReason } from './route-executor.js';
+import { RouteAnswer, StopReason } from './route-executor.js';
 
 /** All text blocks of a model message, in order. */
 export function textOf(message: Anthropic.Message): string {
@@ -23,4 +23,14 @@ export function addUsage(total: Usage, more: Usage): Usage {
 
 export function stopReasonOf(message: Anthropic.Message): StopReason {
   return message.stop_reason === 'max_tokens' ? 'max_tokens' : 'end_turn';
+}
+
+/** A single model reply as a route's answer. */
+export function answerOf(reply: Anthropic.Message): RouteAnswer {
+  return {
+    text: textOf(reply),
+    model: reply.model,
+    usage: usageOf(reply),
+    stopReason: stopReasonOf(reply),
+  };
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ChatTurnService } from '../chat/chat-turn.service.js';
 import { ChatRequest } from '../chat/dto/chat-request.dto.js';
 import { ChatResponse } from '../chat/dto/chat-response.dto.js';
-import { stopReasonOf, textOf, usageOf } from '../chat/model-answer.js';
+import { answerOf } from '../chat/model-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
@@ -93,12 +93,6 @@ export class UltrafastChatService implements RouteExecutor {
       maxTokens: this.config.ultrafast.maxTokens,
       signal,
     });
-    return {
-      text: textOf(reply),
-      model: reply.model,
-      usage: usageOf(reply),
-      stopReason: stopReasonOf(reply),
-      cached: false,
-    };
+    return answerOf(reply);
   }
 }

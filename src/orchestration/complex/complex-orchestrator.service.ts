@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StepDto, ToolCallDto } from '../../chat/dto/chat-response.dto.js';
-import { addUsage, stopReasonOf, textOf, usageOf } from '../../chat/model-answer.js';
+import { addUsage, answerOf, usageOf } from '../../chat/model-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput } from '../../chat/route-executor.js';
 import { AppConfig } from '../../config/app-config.js';
 import { LLMService, Usage } from '../../llm/llm.service.js';
@@ -154,12 +154,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       maxTokens: this.config.llm.maxTokens,
       signal: budget.signal,
     });
-    return {
-      text: textOf(reply),
-      model: reply.model,
-      usage: usageOf(reply),
-      stopReason: stopReasonOf(reply),
-    };
+    return answerOf(reply);
   }
 
   /** Written even when a budget ran out (with its own deadline), so the user always gets an answer. */
@@ -178,12 +173,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       maxTokens: this.config.llm.maxTokens,
       signal: input.signal,
     });
-    return {
-      text: textOf(reply),
-      model: reply.model,
-      usage: usageOf(reply),
-      stopReason: stopReasonOf(reply),
-    };
+    return answerOf(reply);
   }
 }
 
