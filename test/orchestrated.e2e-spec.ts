@@ -259,6 +259,43 @@ describe('POST /api/v1/chat/orchestrated', () => {
     },
   );
 
+  it('stops a complex turn at ORCH_TIMEOUT_MS and still answers', async () => {
+    const slow = await createTestApp({
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'k',
+      WORKSPACE_DIR: workspace,
+      ROUTER_LLM: 'off',
+      ORCH_TIMEOUT_MS: '1000',
+    });
+    try {
+      await waitForServer(slow, 'fs', 'connected');
+      fake.respondWith((req): FakeReply | undefined => {
+        if (forcedTool(req) === 'submit_plan') {
+          const step = { title: 'Think', instruction: 'Think hard', uses_tools: false };
+          return { toolUses: [{ name: 'submit_plan', input: { steps: [step] } }] };
+        }
+        if (systemOf(req).startsWith('You carry out one step')) {
+          return { delayMs: 5000, then: { text: 'too late' } };
+        }
+        return { text: 'what I could do in time' };
+      });
+      const started = Date.now();
+      const response = await post(slow, 'orchestrated', {
+        message: 'Analyze my codebase and create a summary report',
+      }).expect(200);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(response.body).toMatchObject({
+        route: 'complex',
+        stop_reason: 'budget',
+        response: 'what I could do in time',
+        steps: [{ index: 1, status: 'skipped', output_preview: 'time budget used up' }],
+      });
+      expect(lastUserText(fake.requests.at(-1) as RecordedRequest)).toMatch(/time budget ran out/);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('continues a conversation begun on /chat/direct and sends history when the message needs it', async () => {
     const { body } = await request(t.http).post('/api/v1/conversations').set(t.alice).send({});
     fake.enqueue({ text: 'Paris.' }, { text: 'Berlin.' });

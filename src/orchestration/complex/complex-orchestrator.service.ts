@@ -60,18 +60,25 @@ export class ComplexOrchestrator implements RouteExecutor {
     budget: OrchestrationBudget,
   ): Promise<{ steps: PlannedStep[]; usage: Usage; truncated: boolean }> {
     const { maxSteps } = this.config.orchestration;
-    const reply = await this.llm.create({
-      model: this.llm.defaultModel,
-      system: PLANNER_SYSTEM_PROMPT,
-      messages: this.llm.toMessages(
-        input.needsHistory === false ? [] : input.history,
-        input.message,
-      ),
-      maxTokens: this.config.llm.maxTokens,
-      tools: [planTool(maxSteps)],
-      toolChoice: { type: 'tool', name: 'submit_plan' },
-      signal: budget.signal,
-    });
+    const reply = await this.llm
+      .create({
+        model: this.llm.defaultModel,
+        system: PLANNER_SYSTEM_PROMPT,
+        messages: this.llm.toMessages(
+          input.needsHistory === false ? [] : input.history,
+          input.message,
+        ),
+        maxTokens: this.config.llm.maxTokens,
+        tools: [planTool(maxSteps)],
+        toolChoice: { type: 'tool', name: 'submit_plan' },
+        signal: budget.signal,
+      })
+      .catch((error: unknown) => {
+        if (budget.exhausted) return undefined;
+        throw error;
+      });
+    if (!reply)
+      return { steps: [], usage: { input_tokens: 0, output_tokens: 0 }, truncated: false };
     const usage = usageOf(reply);
     budget.spendTokens(usage);
     const proposed = readPlan(reply, input.message, maxSteps + 1, this.agent.available());
