@@ -39,6 +39,8 @@ describe.each(storeVariants())('POST /api/v1/chat/direct on the $name store', ({
       [{ message: 'hi', conversation_id: 'bad id!' }, 'conversation_id must match'],
       [{ message: 'hi', conversation_id: 'x'.repeat(65) }, 'conversation_id must match'],
       [{ message: 'hi', conversation_id: 7 }, 'conversation_id must be a string'],
+      [{ message: 'hi', conversation_id: null }, 'conversation_id must be a string'],
+      [{ message: 'hi', stream: null }, 'stream must be a boolean'],
       [{ message: 'hi', extra: 1 }, 'property extra should not exist'],
       [{ messages: [{ role: 'user', content: 'hi' }] }, 'send the new text as `message`'],
       [{ message: 'x'.repeat(101) }, 'MAX_MESSAGE_CHARS'],

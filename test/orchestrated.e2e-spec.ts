@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { escalationKey } from '../src/orchestration/router/route-escalation.js';
+import { escalationSlot } from '../src/orchestration/router/route-escalation.js';
 import { ROUTER_VERSION } from '../src/routing/local-router.js';
 import { FakeAnthropic, FakeReply, RecordedRequest } from './support/fake-anthropic.js';
 import { waitForServer, writeMcpConfig } from './support/mcp-tools.js';
@@ -259,6 +259,39 @@ describe('POST /api/v1/chat/orchestrated', () => {
     },
   );
 
+  it('runs the first ORCH_MAX_STEPS steps of a longer plan and says the plan was cut', async () => {
+    const short = await createTestApp({
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'k',
+      WORKSPACE_DIR: workspace,
+      ROUTER_LLM: 'off',
+      ORCH_MAX_STEPS: '1',
+    });
+    try {
+      fake.respondWith((req): FakeReply | undefined => {
+        if (forcedTool(req) === 'submit_plan') {
+          const step = (title: string) => ({ title, instruction: title, uses_tools: false });
+          return {
+            toolUses: [{ name: 'submit_plan', input: { steps: [step('One'), step('Two')] } }],
+          };
+        }
+        if (systemOf(req).startsWith('You carry out one step')) return { text: 'step one done' };
+        return { text: 'report from step one' };
+      });
+      const response = await post(short, 'orchestrated', {
+        message: 'Analyze my codebase and create a summary report',
+      }).expect(200);
+      expect(response.body).toMatchObject({
+        route: 'complex',
+        stop_reason: 'budget',
+        steps: [{ index: 1, title: 'One', status: 'done', output_preview: 'step one done' }],
+      });
+      expect(lastUserText(fake.requests.at(-1) as RecordedRequest)).toMatch(/steps budget ran out/);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('stops a complex turn at ORCH_TIMEOUT_MS and still answers', async () => {
     const slow = await createTestApp({
       ANTHROPIC_BASE_URL: fake.url,
@@ -409,8 +442,9 @@ describe('routing escalation to the fast model (ROUTER_LLM=on)', () => {
     };
     [first, second] = await Promise.all([createTestApp(env), createTestApp(env)]);
     const redis = new Redis(process.env.TEST_REDIS_URL as string);
-    const keys = AMBIGUOUS.map((message) =>
-      escalationKey(ROUTER_VERSION, { message, history: [], toolsAvailable: false }),
+    const keys = AMBIGUOUS.map(
+      (message) =>
+        escalationSlot(ROUTER_VERSION, { message, history: [], toolsAvailable: false }, '', '').key,
     );
     await redis.del(...keys);
     await redis.quit();
@@ -450,29 +484,49 @@ describe('routing escalation to the fast model (ROUTER_LLM=on)', () => {
               },
             ],
           }
-        : undefined,
+        : { text: 'a direct answer' },
     );
-    const decision = await post(first, 'orchestrated/route', { message: 'the thing' }).expect(200);
-    expect(decision.body).toMatchObject({
-      route: 'direct_llm',
-      decided_by: 'llm',
-      confidence: 0.7,
-      reason: 'model: vague',
-    });
+    const dryRun = await post(first, 'orchestrated/route', { message: 'the thing' }).expect(200);
+    expect(dryRun.body).toMatchObject({ route: 'direct_llm', decided_by: 'llm', confidence: 0.7 });
     expect(fake.requests[0].body).toMatchObject({
       model: first.config.llm.fastModel,
       tool_choice: { type: 'tool', name: 'choose_route' },
     });
+
+    fake.reset();
+    fake.respondWith((req) =>
+      forcedTool(req) === 'choose_route'
+        ? {
+            toolUses: [
+              {
+                name: 'choose_route',
+                input: { route: 'direct_llm', needs_history: false, reason: 'vague' },
+              },
+            ],
+          }
+        : { text: 'a direct answer' },
+    );
+    const answered = await post(first, 'orchestrated', { message: 'the thing' }).expect(200);
+    expect(answered.body.routing).toMatchObject({ decided_by: 'llm', reason: 'model: vague' });
+    expect(fake.requests).toHaveLength(2);
+
     const again = await post(second, 'orchestrated/route', { message: 'the thing' }).expect(200);
     expect(again.body.decided_by).toBe('llm');
-    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('never lets a routing failure fail the request: fallback to the local decision', async () => {
     fake.respondWith((req) =>
       forcedTool(req) === 'choose_route' ? { error: { status: 400 } } : { text: 'answered anyway' },
     );
-    const response = await post(first, 'orchestrated', { message: 'is it good' }).expect(200);
+    const { body } = await request(first.http)
+      .post('/api/v1/conversations')
+      .set(first.alice)
+      .send({});
+    const response = await post(first, 'orchestrated', {
+      message: 'is it good',
+      conversation_id: body.conversation_id,
+    }).expect(200);
     expect(response.body.routing.decided_by).toBe('fallback');
     expect(response.body.response).toBe('answered anyway');
   });

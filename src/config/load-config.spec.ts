@@ -68,11 +68,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_KEYS: 'k1' })).toThrow(/API_KEYS must look like/);
   });
 
-  it('keeps turns whole: CONVERSATION_MAX_MESSAGES must be even', () => {
-    expect(() => loadConfig({ CONVERSATION_MAX_MESSAGES: '7' })).toThrow(/must be even/);
+  it('keeps turns whole: an odd CONVERSATION_MAX_MESSAGES is rounded down', () => {
+    expect(loadConfig({ CONVERSATION_MAX_MESSAGES: '7' }).conversations.maxMessages).toBe(6);
   });
 
-  it('never roots the workspace at the project', () => {
-    expect(() => loadConfig({ WORKSPACE_DIR: '.' })).toThrow(/WORKSPACE_DIR/);
+  it('never roots the workspace at the project or above it', () => {
+    for (const dir of ['.', '..', '/']) {
+      expect(() => loadConfig({ WORKSPACE_DIR: dir })).toThrow(/WORKSPACE_DIR/);
+    }
+    expect(loadConfig({ WORKSPACE_DIR: './data/workspace' }).mcp.workspaceDir).toMatch(
+      /workspace$/,
+    );
   });
 });

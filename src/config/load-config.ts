@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { AppConfig, CacheScope, HttpAdapterName, LogLevel } from './app-config.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -43,9 +43,9 @@ export function loadConfig(env: Environment): AppConfig {
   const apiKeys = read.apiKeys('API_KEYS', rawKeys ?? (usingDevKey ? DEV_API_KEYS : undefined));
 
   const workspaceDir = resolve(read.string('WORKSPACE_DIR') ?? './workspace');
-  if (workspaceDir === resolve('.')) {
+  if (!relative(workspaceDir, resolve('.')).startsWith('..')) {
     read.problem(
-      'WORKSPACE_DIR must not be the project root (it would expose .env and the source)',
+      'WORKSPACE_DIR must not be the project root or a folder above it (it would expose .env and the source)',
     );
   }
 
@@ -70,7 +70,7 @@ export function loadConfig(env: Environment): AppConfig {
     auth: { apiKeys, jwtSecret, usingDevKey },
     conversations: {
       ttlSeconds: read.int('CONVERSATION_TTL_SECONDS', 30 * 24 * 3600, 60),
-      maxMessages: read.evenInt('CONVERSATION_MAX_MESSAGES', 1000, 2),
+      maxMessages: wholeTurns(read.int('CONVERSATION_MAX_MESSAGES', 1000, 2)),
       historyMaxMessages: read.int('HISTORY_MAX_MESSAGES', 50, 0),
       historyMaxTokens: read.int('HISTORY_MAX_TOKENS', 100_000, 0),
     },
@@ -100,6 +100,11 @@ export function loadConfig(env: Environment): AppConfig {
   return config;
 }
 
+/** A turn is two messages: an odd cap is rounded down so trimming never splits one. */
+function wholeTurns(maxMessages: number): number {
+  return maxMessages - (maxMessages % 2);
+}
+
 class EnvReader {
   private readonly problems: string[] = [];
 
@@ -126,13 +131,6 @@ class EnvReader {
       this.problem(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
       return fallback;
     }
-    return value;
-  }
-
-  evenInt(name: string, fallback: number, min: number): number {
-    const value = this.int(name, fallback, min);
-    if (value % 2 !== 0)
-      this.problem(`${name} must be even: a turn is two messages (got ${value})`);
     return value;
   }
 

@@ -12,8 +12,8 @@ export interface ConversationKeys {
   meta: string;
   messages: string;
   index: string;
-  /** Cached answers that depended on this conversation's history; deleted with it. */
-  answerCache: string;
+  /** Cached answers and routing decisions derived from this conversation's history; deleted with it. */
+  derived: string;
 }
 
 export function conversationKeys(principal: string, conversationId: string): ConversationKeys {
@@ -22,6 +22,6 @@ export function conversationKeys(principal: string, conversationId: string): Con
     meta: `${tag}:conv:${conversationId}`,
     messages: `${tag}:conv:${conversationId}:messages`,
     index: `${tag}:conversations`,
-    answerCache: `${tag}:conv:${conversationId}:answer-cache`,
+    derived: `${tag}:conv:${conversationId}:derived`,
   };
 }

@@ -106,14 +106,14 @@ export class ConversationService {
   }
 
   /**
-   * Deletes a conversation with every cached answer built from its history; the default conversation
+   * Deletes a conversation with everything cached from its history; the default conversation
    * is emptied instead (it always exists).
    */
   async delete(principal: string, id: string): Promise<void> {
     const keys = conversationKeys(principal, id);
     const [, removed] = await this.store.transaction([
       ['zrem', keys.index, id],
-      ['del', keys.meta, keys.messages, keys.answerCache],
+      ['del', keys.meta, keys.messages, keys.derived],
     ]);
     if (removed === 0 && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
   }

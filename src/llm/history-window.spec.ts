@@ -32,4 +32,13 @@ describe('toModelMessages', () => {
   it('sends the message alone with a zero budget', () => {
     expect(toModelMessages(history, 'next', 0)).toEqual([{ role: 'user', content: 'next' }]);
   });
+
+  it('never sends an empty stored answer (the API refuses empty messages)', () => {
+    const messages = toModelMessages(
+      [message('user', 'hi'), message('assistant', '')],
+      'next',
+      100,
+    );
+    expect(messages[1]).toEqual({ role: 'assistant', content: '(no text)' });
+  });
 });

@@ -2,6 +2,9 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { estimateTokens } from './token-estimate.js';
 
+/** The Messages API refuses an empty message before the last, and a model may answer with no text. */
+const EMPTY_ANSWER = '(no text)';
+
 /**
  * Stored history plus the new message as Messages API input. Oldest turns are dropped first until the
  * history fits `maxTokens`; turns (user + answer) are dropped whole, and the input always starts with
@@ -21,7 +24,7 @@ export function toModelMessages(
   }
   while (kept.length > 0 && kept[0].role !== 'user') kept.shift();
   return [
-    ...kept.map((stored) => ({ role: stored.role, content: stored.content })),
+    ...kept.map((stored) => ({ role: stored.role, content: stored.content || EMPTY_ANSWER })),
     { role: 'user', content: message },
   ];
 }

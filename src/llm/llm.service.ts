@@ -9,6 +9,8 @@ import type { LocalServer } from './offline/messages-wire.js';
 
 const ANTHROPIC_API_URL = 'https://api.anthropic.com';
 const SDK_RETRIES = 2;
+/** How long readiness reports the provider down after a call found it unreachable or refusing us. */
+const FAILURE_MEMORY_MS = 30_000;
 
 export interface ModelCall {
   model: string;
@@ -43,7 +45,7 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
   private readonly historyMaxTokens: number;
   private client!: Anthropic;
   private offlineServer?: LocalServer;
-  private lastFailure?: ModelUnreachableError | ModelCredentialsError;
+  private lastFailure?: { error: ModelUnreachableError | ModelCredentialsError; at: number };
 
   constructor(appConfig: AppConfig) {
     this.config = appConfig.llm;
@@ -110,16 +112,22 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Usable unless the last call found the provider unreachable or refusing our credentials. */
+  /**
+   * Not usable for a while after a call found the provider unreachable or refusing our credentials.
+   * The memory is short so an instance taken out of rotation comes back and tries again by itself.
+   */
   providerStatus(): ProviderStatus {
     if (this.config.offline) return { usable: true, detail: 'embedded offline model' };
-    if (this.lastFailure) return { usable: false, detail: this.lastFailure.message };
-    return { usable: true, detail: `anthropic at ${this.client.baseURL}` };
+    const failure = this.lastFailure;
+    if (failure && Date.now() - failure.at < FAILURE_MEMORY_MS) {
+      return { usable: false, detail: failure.error.message };
+    }
+    return { usable: true, detail: 'anthropic messages api' };
   }
 
   private remember(error: Error): void {
     if (error instanceof ModelCredentialsError || error instanceof ModelUnreachableError) {
-      this.lastFailure = error;
+      this.lastFailure = { error, at: Date.now() };
     }
     this.logger.warn(`Model call failed: ${error.message}`);
   }

@@ -6,6 +6,7 @@ import { addUsage, usageOf } from '../chat/model-answer.js';
 import { RoutedAnswer, TurnInput } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
+import { parseSlot, readSlot, writeSlot } from '../conversations/derived-cache.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { LLMService, Usage } from '../llm/llm.service.js';
 import { RedisService } from '../redis/redis.service.js';
@@ -15,7 +16,7 @@ import { RouteDecisionDto } from './dto/route-decision.dto.js';
 import { ROUTE_EXECUTORS, type RouteExecutors } from './route-executors.js';
 import {
   EscalatedDecision,
-  escalationKey,
+  escalationSlot,
   escalationMessages,
   parseEscalation,
   ROUTE_TOOL,
@@ -59,7 +60,10 @@ export class OrchestratedChatService {
     return this.turns.run(principal, request, (input) => this.routeAndAnswer(input));
   }
 
-  /** The decision alone, from the same history the real call would read; nothing is stored. */
+  /**
+   * The decision alone, from the same history the real call would read. Nothing is stored, not even
+   * an escalated decision (a cached one is used).
+   */
   async dryRun(principal: string, request: ChatRequest): Promise<RouteDecisionDto> {
     const started = process.hrtime.bigint();
     const { history } = await this.conversations.readWindow(
@@ -67,22 +71,29 @@ export class OrchestratedChatService {
       request.conversation_id ?? DEFAULT_CONVERSATION_ID,
       this.config.conversations.historyMaxMessages,
     );
-    const decision = await this.decideRoute(this.routingInput(request.message, history));
+    const turn = { principal, conversationId: request.conversation_id ?? DEFAULT_CONVERSATION_ID };
+    const decision = await this.decideRoute(
+      this.routingInput(request.message, history),
+      turn,
+      false,
+    );
     const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
     return { ...decision.routing, candidates: decision.candidates, latency_us: latencyUs };
   }
 
   private async routeAndAnswer(input: TurnInput): Promise<RoutedAnswer> {
-    const decision = await this.decideRoute(this.routingInput(input.message, input.history));
+    const decision = await this.decideRoute(
+      this.routingInput(input.message, input.history),
+      input,
+      true,
+    );
     const { route, needs_history: needsHistory } = decision.routing;
     const executor = this.executors.get(route);
     if (!executor) throw new Error(`No executor registered for route ${route}`);
     const answer = await executor.answer({ ...input, needsHistory });
-    return {
-      route,
-      answer: { ...answer, usage: addUsage(answer.usage, decision.usage) },
-      routing: decision.routing,
-    };
+    // A cache hit reports zero usage, as on /chat/ultrafast, even when routing it took a model call.
+    const usage = answer.cached ? answer.usage : addUsage(answer.usage, decision.usage);
+    return { route, answer: { ...answer, usage }, routing: decision.routing };
   }
 
   private routingInput(message: string, history: TurnInput['history']): RoutingInput {
@@ -90,12 +101,20 @@ export class OrchestratedChatService {
     return { message, history: history.slice(-ROUTER_HISTORY_MESSAGES), toolsAvailable };
   }
 
-  /** Local analysis first; when unsure, the fast model (cached across instances); never fails. */
-  private async decideRoute(input: RoutingInput): Promise<Decision> {
+  /**
+   * Local analysis first; when it is unsure, the fast model, whose decisions are cached in Redis for
+   * every instance (`remember` off for the dry run). Never fails.
+   */
+  private async decideRoute(
+    input: RoutingInput,
+    turn: Pick<TurnInput, 'principal' | 'conversationId'>,
+    remember: boolean,
+  ): Promise<Decision> {
     const local = this.localRouter.decide(input);
+    const candidates = local.candidates.map(({ route, score }) => ({ route, score: round(score) }));
     const decided = (
       decidedBy: RoutingDto['decided_by'],
-      chosen: Pick<EscalatedDecision, 'route' | 'confidence' | 'needsHistory' | 'reason'> = local,
+      chosen: Omit<EscalatedDecision, 'usage'> = local,
       usage = NO_USAGE,
     ): Decision => ({
       routing: {
@@ -105,36 +124,48 @@ export class OrchestratedChatService {
         needs_history: chosen.needsHistory,
         reason: chosen.reason,
       },
-      candidates: local.candidates.map(({ route, score }) => ({ route, score: round(score) })),
+      candidates,
       usage,
     });
     if (local.confidence >= ESCALATION_THRESHOLD || !this.config.orchestration.routerLlm) {
       return decided(local.decidedBy);
     }
+    const slot = escalationSlot(ROUTER_VERSION, input, turn.principal, turn.conversationId);
     try {
-      const key = escalationKey(ROUTER_VERSION, input);
-      const cached = await this.store.get(key);
-      if (cached) return decided('llm', JSON.parse(cached) as EscalatedDecision);
-      const reply = await this.llm.create({
-        model: this.llm.fastModel,
-        system: ROUTER_SYSTEM_PROMPT,
-        messages: escalationMessages(input, local),
-        maxTokens: 200,
-        tools: [ROUTE_TOOL],
-        toolChoice: { type: 'tool', name: ROUTE_TOOL.name },
-        timeoutMs: ESCALATION_TIMEOUT_MS,
-      });
-      const escalated = parseEscalation(reply, input.toolsAvailable);
+      const [cached] = await this.store.batch([readSlot(slot)]);
+      const known = parseSlot<EscalatedDecision>(cached);
+      if (known) return decided('llm', known);
+      const escalated = await this.escalate(input, local);
       if (!escalated)
         return decided('fallback', withNote(local, 'router model gave no usable route'));
-      await this.store
-        .set(key, JSON.stringify(escalated), { ttlSeconds: ESCALATION_CACHE_SECONDS })
-        .catch(() => undefined);
-      return decided('llm', escalated, usageOf(reply));
+      if (remember) {
+        const { usage: _usage, ...decision } = escalated;
+        await this.store
+          .transaction(writeSlot(slot, decision, ESCALATION_CACHE_SECONDS))
+          .catch(() => undefined);
+      }
+      return decided('llm', escalated, escalated.usage);
     } catch (error) {
       this.logger.warn(`Routing escalation failed, using the local decision: ${String(error)}`);
       return decided('fallback', withNote(local, 'router model unavailable'));
     }
+  }
+
+  private async escalate(
+    input: RoutingInput,
+    local: LocalDecision,
+  ): Promise<(EscalatedDecision & { usage: Usage }) | undefined> {
+    const reply = await this.llm.create({
+      model: this.llm.fastModel,
+      system: ROUTER_SYSTEM_PROMPT,
+      messages: escalationMessages(input, local),
+      maxTokens: 200,
+      tools: [ROUTE_TOOL],
+      toolChoice: { type: 'tool', name: ROUTE_TOOL.name },
+      timeoutMs: ESCALATION_TIMEOUT_MS,
+    });
+    const escalated = parseEscalation(reply, input.toolsAvailable);
+    return escalated && { ...escalated, usage: usageOf(reply) };
   }
 }
 

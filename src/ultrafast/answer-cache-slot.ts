@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
 import { CacheScope } from '../config/app-config.js';
-import { conversationKeys, principalTag } from '../conversations/conversation-keys.js';
+import { principalTag } from '../conversations/conversation-keys.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
+import { CacheSlot, derivedFromHistory } from '../conversations/derived-cache.js';
 
 /**
- * Where one cached answer lives. Context-free answers (nothing from history was sent) are plain keys
- * in the configured scope, so they hit whatever came before. Answers that depended on history are
- * fields of the conversation's own answer-cache hash: never served to another context, and deleted
- * with the conversation.
+ * Where one cached answer lives, with its single-flight lock. Context-free answers (nothing from
+ * history was sent) are plain keys in the configured scope, so they hit whatever came before; answers
+ * that depended on history are derived data of their conversation.
  */
-export type AnswerCacheSlot =
-  | { kind: 'key'; id: string; key: string; lockKey: string }
-  | { kind: 'field'; id: string; key: string; field: string; lockKey: string };
+export type AnswerCacheSlot = CacheSlot & { id: string; lockKey: string };
 
 export interface SlotRequest {
   scope: CacheScope;
@@ -26,20 +24,14 @@ export interface SlotRequest {
 export function answerCacheSlot(request: SlotRequest): AnswerCacheSlot {
   const hash = inputHash(request);
   if (request.window.length > 0) {
-    const key = conversationKeys(request.principal, request.conversationId).answerCache;
-    return {
-      kind: 'field',
-      id: `${key}#${hash}`,
-      key,
-      field: hash,
-      lockKey: `${key}:lock:${hash}`,
-    };
+    const slot = derivedFromHistory(request.principal, request.conversationId, `answer:${hash}`);
+    return { ...slot, id: `${slot.key}#${hash}`, lockKey: `${slot.key}:lock:${hash}` };
   }
-  const prefix =
+  // A global entry gets its own hash tag, so it and its lock share a Redis Cluster slot.
+  const key =
     request.scope === 'global'
-      ? 'chat:answer-cache'
-      : `${principalTag(request.principal)}:answer-cache`;
-  const key = `${prefix}:${hash}`;
+      ? `chat:answer-cache:{${hash}}`
+      : `${principalTag(request.principal)}:answer-cache:${hash}`;
   return { kind: 'key', id: key, key, lockKey: `${key}:lock` };
 }
 

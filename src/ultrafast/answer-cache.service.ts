@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { RedisService, setCommand, StoreCommand } from '../redis/redis.service.js';
+import { readSlot, parseSlot, writeSlot } from '../conversations/derived-cache.js';
+import { RedisService } from '../redis/redis.service.js';
 import { AnswerCacheSlot } from './answer-cache-slot.js';
 
 export interface CachedAnswer {
   text: string;
   model: string;
-  expires_at: number;
 }
 
 export interface CacheOutcome<T> {
@@ -51,16 +51,16 @@ export class AnswerCacheService {
   /**
    * The cached answer, or `compute()` once for all identical concurrent misses. `toCache` says what of
    * a computed value may be cached (undefined: not cacheable, e.g. a cut answer). `prefetched` is the
-   * reply to `readCommand(slot)` when the caller already made that read.
+   * reply to `readSlot(slot)` when the caller already made that read.
    */
   async getOrCompute<T>(
     slot: AnswerCacheSlot,
     compute: () => Promise<T>,
-    toCache: (value: T) => Omit<CachedAnswer, 'expires_at'> | undefined,
+    toCache: (value: T) => CachedAnswer | undefined,
     prefetched?: unknown,
   ): Promise<CacheOutcome<T>> {
     const hit =
-      prefetched === undefined ? await this.read(slot) : parse(prefetched as string | null);
+      prefetched === undefined ? await this.read(slot) : parseSlot<CachedAnswer>(prefetched);
     if (hit) {
       this.lookups.inc({ result: 'hit' });
       return { value: hit, cached: true };
@@ -79,7 +79,7 @@ export class AnswerCacheService {
   private async fly<T>(
     slot: AnswerCacheSlot,
     compute: () => Promise<T>,
-    toCache: (value: T) => Omit<CachedAnswer, 'expires_at'> | undefined,
+    toCache: (value: T) => CachedAnswer | undefined,
   ): Promise<CacheOutcome<T>> {
     const leader = await this.store.set(slot.lockKey, '1', {
       ttlMs: this.lockWaitMs,
@@ -106,11 +106,8 @@ export class AnswerCacheService {
     const deadline = Date.now() + this.lockWaitMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-      const [answer, lock] = await this.store.batch([
-        this.readCommand(slot),
-        ['exists', slot.lockKey],
-      ]);
-      const cached = parse(answer as string | null);
+      const [answer, lock] = await this.store.batch([readSlot(slot), ['exists', slot.lockKey]]);
+      const cached = parseSlot<CachedAnswer>(answer);
       if (cached) return cached;
       if (lock === 0) return undefined;
     }
@@ -118,33 +115,11 @@ export class AnswerCacheService {
   }
 
   private async read(slot: AnswerCacheSlot): Promise<CachedAnswer | undefined> {
-    const [raw] = await this.store.batch([this.readCommand(slot)]);
-    return parse(raw as string | null);
+    const [raw] = await this.store.batch([readSlot(slot)]);
+    return parseSlot<CachedAnswer>(raw);
   }
 
-  readCommand(slot: AnswerCacheSlot): StoreCommand {
-    return slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field];
+  private async write(slot: AnswerCacheSlot, answer: CachedAnswer): Promise<void> {
+    await this.store.transaction(writeSlot(slot, answer, this.ttlSeconds));
   }
-
-  private async write(
-    slot: AnswerCacheSlot,
-    answer: Omit<CachedAnswer, 'expires_at'>,
-  ): Promise<void> {
-    const value = JSON.stringify({ ...answer, expires_at: Date.now() + this.ttlSeconds * 1000 });
-    await this.store.transaction(
-      slot.kind === 'key'
-        ? [setCommand(slot.key, value, { ttlSeconds: this.ttlSeconds })]
-        : [
-            ['hset', slot.key, slot.field, value],
-            ['expire', slot.key, this.ttlSeconds],
-          ],
-    );
-  }
-}
-
-/** Hash fields share one TTL, so each value carries its own expiry too. */
-function parse(raw: string | null): CachedAnswer | undefined {
-  if (!raw) return undefined;
-  const answer = JSON.parse(raw) as CachedAnswer;
-  return answer.expires_at > Date.now() ? answer : undefined;
 }

@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { LLMService } from '../llm/llm.service.js';
 import { needsHistory } from '../routing/needs-history.js';
+import { readSlot } from '../conversations/derived-cache.js';
 import { StoreCommand } from '../redis/redis.service.js';
 import { AnswerCacheSlot, answerCacheSlot } from './answer-cache-slot.js';
 import { AnswerCacheService } from './answer-cache.service.js';
@@ -42,9 +43,13 @@ export class UltrafastChatService implements RouteExecutor {
     return this.turns.reply(principal, request, this);
   }
 
-  /** The context-free cache entry is read with the history, so a typical hit costs one read. */
+  /**
+   * The context-free cache entry is read with the history, so a typical hit costs one read. A global
+   * entry lives in another Redis Cluster slot than the principal's keys, so it is read on its own.
+   */
   prefetch(turn: TurnKey): StoreCommand[] {
-    return [this.cache.readCommand(this.slotFor(turn, []))];
+    if (this.config.ultrafast.cacheScope === 'global') return [];
+    return [readSlot(this.slotFor(turn, []))];
   }
 
   async answer(input: TurnInput): Promise<RouteAnswer> {
@@ -59,7 +64,8 @@ export class UltrafastChatService implements RouteExecutor {
     );
     if (!outcome.cached) return outcome.value as RouteAnswer;
     const { text, model: answeredBy } = outcome.value;
-    return { text, model: answeredBy, usage: NO_USAGE, stopReason: 'end_turn', cached: true };
+    const stopReason = 'stopReason' in outcome.value ? outcome.value.stopReason : 'end_turn';
+    return { text, model: answeredBy, usage: NO_USAGE, stopReason, cached: true };
   }
 
   private slotFor(turn: TurnKey, window: StoredMessage[]): AnswerCacheSlot {

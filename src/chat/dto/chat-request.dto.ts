@@ -1,13 +1,5 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEmpty,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsEmpty, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
 import { trimmed } from '../../common/trimmed.js';
 import {
   CONVERSATION_ID_PATTERN,
@@ -36,13 +28,13 @@ export class ChatRequest {
     example: 'c_7Hn2kQp9ZrT4xVb1Lm',
     pattern: '^[A-Za-z0-9_-]{1,64}$',
   })
-  @IsOptional()
+  @ValidateIf((body: ChatRequest) => body.conversation_id !== undefined)
   @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })
   @IsString({ message: 'conversation_id must be a string' })
   conversation_id?: string;
 
   @ApiPropertyOptional({ description: 'Answer as Server-Sent Events', default: false })
-  @IsOptional()
+  @ValidateIf((body: ChatRequest) => body.stream !== undefined)
   @IsBoolean({ message: 'stream must be a boolean' })
   stream?: boolean;
 

@@ -41,8 +41,8 @@ export class ComplexOrchestrator implements RouteExecutor {
       input.signal,
     );
     const { steps, usage: planUsage, truncated } = await this.plan(input, budget);
-    if (truncated) budget.markExhausted('steps');
     const outcomes = await this.runSteps(steps, input, budget);
+    if (truncated) budget.markExhausted('steps');
     const synthesis = await this.synthesise(input, outcomes, budget);
     const usage = outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), planUsage);
     return {

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { createHash } from 'node:crypto';
+import { CacheSlot, derivedFromHistory } from '../../conversations/derived-cache.js';
 import { LocalDecision, Route, ROUTES, RoutingInput } from '../../routing/routing.types.js';
 import { routeWithoutTools } from '../../routing/rules.js';
 
@@ -81,13 +82,25 @@ export function parseEscalation(
   };
 }
 
-/** What the router saw, hashed: identical situations share one cached escalation on every instance. */
-export function escalationKey(routerVersion: string, input: RoutingInput): string {
+/**
+ * Where an escalated decision is cached, keyed by a hash of what the router saw: shared by every
+ * instance and principal when no history was involved, else derived data of the conversation (deleted
+ * with it).
+ */
+export function escalationSlot(
+  routerVersion: string,
+  input: RoutingInput,
+  principal: string,
+  conversationId: string,
+): CacheSlot {
   const seen = JSON.stringify([
     routerVersion,
     input.toolsAvailable,
     input.history.map((turn) => [turn.role, turn.content.slice(0, HISTORY_CHARS)]),
     input.message.replace(/\s+/g, ' ').trim().toLowerCase(),
   ]);
-  return `routing:decision:${createHash('sha256').update(seen).digest('base64url')}`;
+  const hash = createHash('sha256').update(seen).digest('base64url');
+  return input.history.length > 0
+    ? derivedFromHistory(principal, conversationId, `route:${hash}`)
+    : { kind: 'key', key: `chat:routing-decision:{${hash}}` };
 }
