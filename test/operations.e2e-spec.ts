@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SignJWT } from 'jose';
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/test-app.js';
 
@@ -85,5 +86,32 @@ describe('operations and HTTP conventions', () => {
       .expect(200);
     expect(response.body.model).toMatch(/^offline:/);
     expect(response.body.response).toMatch(/^\[offline model\]/);
+  });
+
+  it('accepts an HS256 JWT whose sub is the principal, alongside API keys', async () => {
+    const secret = 'an-e2e-secret-that-is-long-enough-0123456789';
+    const jwtApp = await createTestApp({ JWT_SECRET: secret });
+    try {
+      const token = await new SignJWT({ sub: 'jwt-user' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+      const auth = { Authorization: `Bearer ${token}` };
+      const created = await request(jwtApp.http).post('/api/v1/conversations').set(auth).send({});
+      expect(created.status).toBe(201);
+      await request(jwtApp.http)
+        .get(`/api/v1/conversations/${created.body.conversation_id}`)
+        .set(jwtApp.alice)
+        .expect(404);
+      const forged = await new SignJWT({ sub: 'jwt-user' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(`${secret}-wrong`));
+      await request(jwtApp.http)
+        .get('/api/v1/conversations')
+        .set({ Authorization: `Bearer ${forged}` })
+        .expect(401);
+    } finally {
+      await jwtApp.close();
+    }
   });
 });

@@ -141,7 +141,9 @@ describe.each(storeVariants())('POST /api/v1/chat/ultrafast on the $name store',
     expect(responses.map((r) => r.body.response)).toEqual(Array(10).fill('merci'));
     expect(responses.filter((r) => r.body.cached === false)).toHaveLength(1);
     const metrics = await request(t.http).get('/metrics');
-    expect(metrics.text).toMatch(/ultrafast_single_flight_joins_total \d+/);
+    expect(metrics.text).toMatch(/ultrafast_single_flight_joins_total [1-9]/);
+    expect(metrics.text).toMatch(/ultrafast_cache_lookups_total\{result="hit"\} [1-9]/);
+    expect(metrics.text).toMatch(/ultrafast_cache_lookups_total\{result="miss"\} [1-9]/);
   });
 
   it('expires entries after CACHE_TTL_SECONDS', async () => {

@@ -48,15 +48,20 @@ export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     return { servers: this.connections.map((connection) => toServerDto(connection.snapshot())) };
   }
 
-  /** The connected servers' allowed tools, namespaced by server for the model. */
+  /**
+   * The connected servers' allowed tools, namespaced by server for the model. Two tools whose names
+   * sanitise to the same model name would make the provider refuse every request, so only the first
+   * is offered.
+   */
   modelTools(): Anthropic.Tool[] {
-    return this.connections.flatMap((connection) =>
+    const tools = this.connections.flatMap((connection) =>
       connection.availableTools().map((tool) => ({
         name: modelToolName(connection.name, tool.name),
         description: tool.description,
         input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
       })),
     );
+    return tools.filter((tool, i) => tools.findIndex((other) => other.name === tool.name) === i);
   }
 
   /** Never throws for a tool's sake: failures, timeouts and unknown names are error outcomes. */
