@@ -4,6 +4,7 @@ import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
 import { RedisService, StoreCommand } from '../redis/redis.service.js';
 import { APPEND_TURN_SCRIPT } from './append-turn.script.js';
+import { RENAME_SCRIPT } from './rename.script.js';
 import { conversationKeys, DEFAULT_CONVERSATION_ID } from './conversation-keys.js';
 import {
   ConversationDetail,
@@ -92,15 +93,20 @@ export class ConversationService {
 
   async rename(principal: string, id: string, title: string): Promise<ConversationSummary> {
     const keys = conversationKeys(principal, id);
-    const [exists] = await this.store.batch([['exists', keys.meta]]);
-    if (exists === 0 && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
-    const now = new Date().toISOString();
-    await this.store.transaction([
-      ['hset', keys.meta, 'title', title, 'updated_at', now],
-      ['hsetnx', keys.meta, 'created_at', now],
-      ['expire', keys.meta, this.config.conversations.ttlSeconds],
-      ['zadd', keys.index, Date.parse(now), id],
-    ]);
+    const now = new Date();
+    const renamed = await this.store.runScript(
+      RENAME_SCRIPT,
+      [keys.meta, keys.index],
+      [
+        id,
+        title,
+        now.toISOString(),
+        now.getTime(),
+        this.config.conversations.ttlSeconds,
+        id === DEFAULT_CONVERSATION_ID ? '0' : '1',
+      ],
+    );
+    if (renamed === 0) throw new ConversationNotFoundError();
     const [summary] = await this.summaries(principal, [id]);
     return summary;
   }
