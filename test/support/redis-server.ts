@@ -1,4 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, Socket } from 'node:net';
 
 export interface RedisServerHandle {
@@ -10,23 +13,92 @@ export interface RedisServerHandle {
 }
 
 /** A throwaway `redis-server` on a free port, nothing saved to disk. */
-export async function startRedisServer(): Promise<RedisServerHandle> {
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launch(port, extraArgs);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: async () => stopChild(child),
     restart: async () => {
-      child = await launch(port);
+      child = await launch(port, extraArgs);
     },
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
+export interface RedisClusterHandle {
+  /** `host:port,...` as REDIS_CLUSTER_NODES takes it. */
+  nodes: string;
+  stop(): Promise<void>;
+}
+
+/** Three throwaway masters joined into a Redis Cluster (slots spread over all three). */
+export async function startRedisCluster(): Promise<RedisClusterHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+  const servers = await Promise.all(
+    [0, 1, 2].map((i) =>
+      startRedisServer([
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${i}.conf`),
+        '--dir',
+        dir,
+      ]),
+    ),
+  );
+  const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
+  await run('redis-cli', [
+    '--cluster',
+    'create',
+    ...addresses,
+    '--cluster-replicas',
+    '0',
+    '--cluster-yes',
+  ]);
+  await waitForClusterOk(servers.map((server) => server.port));
+  return {
+    nodes: addresses.join(','),
+    stop: async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+    },
+  };
+}
+
+async function waitForClusterOk(ports: number[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(
+      ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info'])),
+    );
+    if (states.every((state) => state.includes('cluster_state:ok'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the Redis Cluster never reached cluster_state:ok');
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: 15_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
+}
+
+async function launch(port: number, extraArgs: string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...extraArgs,
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(port, child);
