@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { Environment, loadConfig } from '../../src/config/load-config.js';
+import { RedisService } from '../../src/redis/redis.service.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -34,8 +35,14 @@ export function storeVariants(): StoreVariant[] {
   ];
 }
 
-/** The whole app, configured as in production from an environment of the test's choosing. */
-export async function createTestApp(env: Environment = {}): Promise<TestApp> {
+/**
+ * The whole app, configured as in production from an environment of the test's choosing; `store`
+ * replaces the configured store (for instance to count round trips).
+ */
+export async function createTestApp(
+  env: Environment = {},
+  options: { store?: RedisService } = {},
+): Promise<TestApp> {
   const run = randomUUID().slice(0, 8);
   const aliceId = `alice-${run}`;
   const bobId = `bob-${run}`;
@@ -45,9 +52,9 @@ export async function createTestApp(env: Environment = {}): Promise<TestApp> {
     WORKSPACE_DIR: mkdtempSync(join(tmpdir(), 'chat-workspace-')),
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forConfig(config)],
-  }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forConfig(config)] });
+  if (options.store) builder.overrideProvider(RedisService).useValue(options.store);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app, config);
   await app.init();
