@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: the ultrafast cache-hit path of the built service against the floor (a bare node:http
- * endpoint doing the same two Redis calls), in the same run, on the same redis-server.
+ * endpoint doing the same two Redis calls), in the same run, on the same redis-server; then the local
+ * router's decision latency.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { latencyLines } from '../scripts/eval-routing.js';
+import { readRoutingExamples } from '../scripts/routing-dataset.js';
 import { freePort, startRedisServer } from '../test/support/redis-server.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
       await load('floor (node:http + same 2 Redis calls)', `http://127.0.0.1:${floorPort}/`),
     ];
     report(results);
+    console.log('\nrouting decision (local analysis, test split):');
+    console.log(latencyLines(readRoutingExamples('data/routing/test.jsonl')).join('\n'));
   } finally {
     children.forEach((child) => child.kill('SIGTERM'));
     await redis.stop();

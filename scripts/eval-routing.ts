@@ -143,27 +143,29 @@ function formatReport(evaluation: RoutingEvaluation): string {
   return lines.join('\n');
 }
 
-function main(): void {
-  const path = process.argv[2] ?? join(process.cwd(), 'data/routing/test.jsonl');
-  const examples = readRoutingExamples(path);
-  const router = new LocalRouter();
-  console.log(formatReport(evaluateRouting(examples, router)));
-
+/** Decision latency on the split's messages up to 500 characters and on one 4,000-character message. */
+export function latencyLines(examples: RoutingExample[], router = new LocalRouter()): string[] {
   const shortInputs = examples.filter((e) => e.message.length <= 500).map(toRoutingInput);
   const short = measureLatency(router, shortInputs, 200);
-  console.log(
-    `latency (messages <= 500 chars, ${short.samples} decisions): ` +
-      `p50 ${short.p50Micros.toFixed(1)} µs, p99 ${short.p99Micros.toFixed(1)} µs`,
-  );
   const long = measureLatency(
     router,
     [{ message: longMessage(4_000), history: [], toolsAvailable: true }],
     2_000,
   );
-  console.log(
+  return [
+    `latency (messages <= 500 chars, ${short.samples} decisions): ` +
+      `p50 ${short.p50Micros.toFixed(1)} µs, p99 ${short.p99Micros.toFixed(1)} µs`,
     `latency (4,000-char message, ${long.samples} decisions): ` +
       `p50 ${long.p50Micros.toFixed(1)} µs, p99 ${long.p99Micros.toFixed(1)} µs`,
-  );
+  ];
+}
+
+function main(): void {
+  const path = process.argv[2] ?? join(process.cwd(), 'data/routing/test.jsonl');
+  const examples = readRoutingExamples(path);
+  const router = new LocalRouter();
+  console.log(formatReport(evaluateRouting(examples, router)));
+  console.log(latencyLines(examples, router).join('\n'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();
