@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { IoRedisService } from '../redis/ioredis.service.js';
 import { MemoryStoreService } from '../redis/memory-store.service.js';
 import { RedisService } from '../redis/redis.service.js';
+import { conversationKeys } from './conversation-keys.js';
 import { ConversationService } from './conversation.service.js';
 import { StoredMessage, Turn } from './conversation.types.js';
 
@@ -122,6 +123,17 @@ describe.each(stores)('ConversationService on the %s store', (_name, createStore
     const third = await conversations.list(user, 2, second.next_cursor as string);
     expect(third.items.map((c) => c.conversation_id)).toEqual([ids[1]]);
     expect(third.next_cursor).toBeNull();
+  });
+
+  it('drops expired conversations from the index when a page finds them gone', async () => {
+    const user = principal();
+    const { conversation_id: gone } = await conversations.create(user, 'old');
+    const { conversation_id: kept } = await conversations.create(user, 'new');
+    await store.del(conversationKeys(user, gone).meta);
+    const page = await conversations.list(user, 10);
+    expect(page.items.map((c) => c.conversation_id)).toEqual([kept]);
+    const [remaining] = await store.batch([['zcard', conversationKeys(user, gone).index]]);
+    expect(remaining).toBe(1);
   });
 
   it('renames a conversation', async () => {

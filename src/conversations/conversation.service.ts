@@ -80,10 +80,9 @@ export class ConversationService {
     ]);
     const entries = pairsOf(flat as string[]).filter((entry) => !after || isAfter(entry, after));
     const page = entries.slice(0, limit);
-    const summaries = await this.summaries(
-      principal,
-      page.map((entry) => entry.id),
-    );
+    const ids = page.map((entry) => entry.id);
+    const summaries = await this.summaries(principal, ids);
+    await this.forgetExpired(index, ids, summaries);
     const last = page.at(-1);
     return {
       items: summaries,
@@ -186,6 +185,17 @@ export class ConversationService {
       const meta = replies[2 * i] as Meta;
       return meta.created_at ? [summaryOf(id, meta, replies[2 * i + 1] as number)] : [];
     });
+  }
+
+  /** Conversations expire by TTL, their index entries do not: drop the ones a page found gone. */
+  private async forgetExpired(
+    index: string,
+    ids: string[],
+    found: ConversationSummary[],
+  ): Promise<void> {
+    const live = new Set(found.map((summary) => summary.conversation_id));
+    const expired = ids.filter((id) => !live.has(id));
+    if (expired.length > 0) await this.store.batch([['zrem', index, ...expired]]);
   }
 
   private metaOrNotFound(id: string, meta: Meta): Meta {
