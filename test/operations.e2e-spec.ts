@@ -30,8 +30,13 @@ describe('operations and HTTP conventions', () => {
     expect(Object.keys(body.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/chat/direct',
+        '/api/v1/chat/mcp-agent',
+        '/api/v1/chat/ultrafast',
+        '/api/v1/chat/orchestrated',
+        '/api/v1/chat/orchestrated/route',
         '/api/v1/conversations',
         '/api/v1/conversations/{id}',
+        '/api/v1/tools',
       ]),
     );
     expect(body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
