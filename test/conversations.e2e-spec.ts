@@ -100,6 +100,11 @@ describe.each(storeVariants())('/api/v1/conversations on the $name store', ({ en
     expect(emptied.body.messages).toEqual([]);
   });
 
+  it('names the rule a bad limit breaks', async () => {
+    const response = await api().get('/api/v1/conversations?limit=abc').set(t.alice).expect(400);
+    expect(response.body.message).toBe('limit must be an integer from 1 to 100');
+  });
+
   it.each([
     ['post', '/api/v1/conversations', { title: '' }],
     ['post', '/api/v1/conversations', { title: 5 }],

@@ -25,9 +25,9 @@ export class ListConversationsQuery {
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(100)
+  @Min(1)
+  @IsInt({ message: 'limit must be an integer from 1 to 100' })
   limit: number = 20;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
