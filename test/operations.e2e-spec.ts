@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import request from 'supertest';
+import { waitForServer } from './support/mcp-tools.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 
 describe('operations and HTTP conventions', () => {
@@ -81,6 +82,20 @@ describe('operations and HTTP conventions', () => {
   it('answers an unknown route with the error shape', async () => {
     const response = await request(t.http).get('/api/v1/nothing-here').set(t.alice).expect(404);
     expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('shows the agent’s tool loop offline, against the default read-only workspace server', async () => {
+    await waitForServer(t, 'fs', 'connected');
+    const response = await request(t.http)
+      .post('/api/v1/chat/mcp-agent')
+      .set(t.alice)
+      .send({ message: 'What can you see?' })
+      .expect(200);
+    expect(response.body.tool_calls).toEqual([
+      expect.objectContaining({ server: 'fs', name: 'list_allowed_directories', is_error: false }),
+    ]);
+    expect(response.body.tool_calls[0].output_preview).toContain(t.config.mcp.workspaceDir);
+    expect(response.body.response).toMatch(/^\[offline model\] Tool results/);
   });
 
   it('labels offline answers when no model provider is configured', async () => {

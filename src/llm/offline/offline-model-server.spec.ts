@@ -105,6 +105,41 @@ describe('offline model server through the real SDK', () => {
     }
   });
 
+  it('calls an offered tool that needs no input, then answers from its result', async () => {
+    const listTool: Anthropic.Tool = {
+      name: 'fs__list_allowed_directories',
+      input_schema: { type: 'object', properties: {} },
+    };
+    const first = await anthropic.messages.create({ ...ASK, tools: [REPORT_TOOL, listTool] });
+    expect(first.stop_reason).toBe('tool_use');
+    expect(first.content).toMatchObject([
+      { type: 'tool_use', name: 'fs__list_allowed_directories', input: {} },
+    ]);
+    const use = first.content[0] as Anthropic.ToolUseBlock;
+    const second = await anthropic.messages.create({
+      ...ASK,
+      tools: [REPORT_TOOL, listTool],
+      messages: [
+        ...ASK.messages,
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: use.id, content: '/workspace' }],
+        },
+      ],
+    });
+    expect(second.stop_reason).toBe('end_turn');
+    expect(second.content).toMatchObject([
+      { type: 'text', text: expect.stringContaining('/workspace') },
+    ]);
+    const refused = await anthropic.messages.create({
+      ...ASK,
+      tools: [listTool],
+      tool_choice: { type: 'none' },
+    });
+    expect(refused.stop_reason).toBe('end_turn');
+  });
+
   it('answers other paths and malformed bodies in the API error shape', async () => {
     const missing = await fetch(`${server.url}/v1/complete`, { method: 'POST', body: '{}' });
     const malformed = await fetch(`${server.url}/v1/messages`, { method: 'POST', body: 'nope' });

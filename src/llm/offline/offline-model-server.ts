@@ -53,7 +53,7 @@ async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 function offlineMessage(request: Anthropic.MessageCreateParams): Anthropic.Message {
   const seed = fingerprint(request);
-  const toolName = forcedToolName(request);
+  const toolName = forcedToolName(request) ?? demonstrationTool(request);
   const content = toolName
     ? [toolUseBlock(toolName, sampleToolInput(request, toolName), `toolu_offline_${seed}`)]
     : [textBlock(offlineText(request))];
@@ -64,6 +64,21 @@ function offlineMessage(request: Anthropic.MessageCreateParams): Anthropic.Messa
     stopReason: toolName ? 'tool_use' : 'end_turn',
     inputTokens: estimateInputTokens(request),
   });
+}
+
+/**
+ * Offered tools (and free to use them) with a fresh user message, the offline model calls the first
+ * tool that needs no input, such as the filesystem's list_allowed_directories, so the agent's tool loop
+ * can be seen working offline; given the results, it answers with them.
+ */
+function demonstrationTool(request: Anthropic.MessageCreateParams): string | undefined {
+  if (request.tool_choice?.type === 'none') return undefined;
+  if (readLastUserTurn(request.messages).toolResultText !== undefined) return undefined;
+  const tool = request.tools?.find(
+    (candidate): candidate is Anthropic.Tool =>
+      'input_schema' in candidate && (candidate.input_schema.required ?? []).length === 0,
+  );
+  return tool?.name;
 }
 
 /** Ignores `stream` so the streamed and JSON answers to one request are identical. */
