@@ -2,6 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { Usage } from '../llm/llm.service.js';
 import { RouteAnswer, StopReason } from './route-executor.js';
 
+export const NO_USAGE: Readonly<Usage> = { input_tokens: 0, output_tokens: 0 };
+
 /** All text blocks of a model message, in order. */
 export function textOf(message: Anthropic.Message): string {
   return message.content

@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ToolCallDto } from '../chat/dto/chat-response.dto.js';
-import { addUsage, textOf, usageOf } from '../chat/model-answer.js';
+import { addUsage, NO_USAGE, textOf, usageOf } from '../chat/model-answer.js';
 import { RouteAnswer, StopReason } from '../chat/route-executor.js';
 import { Usage } from '../llm/llm.service.js';
 import { ToolOutcome } from './mcp-registry.service.js';
@@ -17,7 +17,7 @@ export interface ToolRun {
 export class AgentTranscript {
   readonly toolCalls: ToolCallDto[] = [];
   private readonly texts: string[] = [];
-  private usage: Usage = { input_tokens: 0, output_tokens: 0 };
+  private usage: Usage = NO_USAGE;
   private model = '';
 
   constructor(readonly messages: Anthropic.MessageParam[]) {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChatTurnService } from '../chat/chat-turn.service.js';
 import { ChatRequest } from '../chat/dto/chat-request.dto.js';
 import { ChatResponse, RoutingDto } from '../chat/dto/chat-response.dto.js';
-import { addUsage, usageOf } from '../chat/model-answer.js';
+import { addUsage, NO_USAGE, usageOf } from '../chat/model-answer.js';
 import { RoutedAnswer, TurnInput } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
@@ -29,7 +29,6 @@ const ESCALATION_TIMEOUT_MS = 4000;
 const ESCALATION_CACHE_SECONDS = 24 * 3600;
 /** The recent messages the router reads. */
 const ROUTER_HISTORY_MESSAGES = 6;
-const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0 };
 
 interface Decision {
   routing: RoutingDto;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ChatTurnService } from '../chat/chat-turn.service.js';
 import { ChatRequest } from '../chat/dto/chat-request.dto.js';
 import { ChatResponse } from '../chat/dto/chat-response.dto.js';
-import { answerOf } from '../chat/model-answer.js';
+import { answerOf, NO_USAGE } from '../chat/model-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
@@ -19,7 +19,6 @@ const SYSTEM_PROMPT =
   'no preamble, no lists unless asked.';
 /** Part of every cache key: changing the prompt retires the answers it produced. */
 const PROMPT_VERSION = createHash('sha256').update(SYSTEM_PROMPT).digest('hex').slice(0, 8);
-const NO_USAGE = { input_tokens: 0, output_tokens: 0 };
 
 /**
  * `ultra_fast`: the fast model, a short window sent only when the message depends on it, a small

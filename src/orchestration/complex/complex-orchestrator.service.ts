@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StepDto, ToolCallDto } from '../../chat/dto/chat-response.dto.js';
-import { addUsage, answerOf, usageOf } from '../../chat/model-answer.js';
+import { addUsage, answerOf, NO_USAGE, usageOf } from '../../chat/model-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput } from '../../chat/route-executor.js';
 import { AppConfig } from '../../config/app-config.js';
 import { LLMService, Usage } from '../../llm/llm.service.js';
@@ -77,8 +77,7 @@ export class ComplexOrchestrator implements RouteExecutor {
         if (budget.exhausted) return undefined;
         throw error;
       });
-    if (!reply)
-      return { steps: [], usage: { input_tokens: 0, output_tokens: 0 }, truncated: false };
+    if (!reply) return { steps: [], usage: NO_USAGE, truncated: false };
     const usage = usageOf(reply);
     budget.spendTokens(usage);
     const proposed = readPlan(reply, input.message, maxSteps + 1, this.agent.available());
@@ -190,7 +189,7 @@ function skipped(step: PlannedStep, why: string): StepOutcome {
     status: 'skipped',
     text: why,
     toolCalls: [] as ToolCallDto[],
-    usage: { input_tokens: 0, output_tokens: 0 },
+    usage: NO_USAGE,
   };
 }
 
