@@ -61,12 +61,7 @@ describe('POST /api/v1/chat/orchestrated', () => {
   beforeAll(async () => {
     fake = await FakeAnthropic.start();
     workspace = makeWorkspace();
-    t = await createTestApp({
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'k',
-      WORKSPACE_DIR: workspace,
-      ROUTER_LLM: 'off',
-    });
+    t = await startApp();
     await waitForServer(t, 'fs', 'connected');
   });
 
@@ -76,6 +71,17 @@ describe('POST /api/v1/chat/orchestrated', () => {
   });
 
   beforeEach(() => fake.reset());
+
+  /** The app on the fake model and the real filesystem server over the test workspace. */
+  function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+    return createTestApp({
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'k',
+      WORKSPACE_DIR: workspace,
+      ROUTER_LLM: 'off',
+      ...env,
+    });
+  }
 
   it('routes small talk to ultra_fast with the fast model, and a repeat hits the shared cache', async () => {
     const first = await post(t, 'orchestrated', { message: 'hi there!' }).expect(200);
@@ -206,13 +212,7 @@ describe('POST /api/v1/chat/orchestrated', () => {
   ])(
     'stops a complex turn at ORCH_MAX_TOOL_CALLS (%s steps) and synthesises from what is done',
     async (_kind, deps) => {
-      const tight = await createTestApp({
-        ANTHROPIC_BASE_URL: fake.url,
-        ANTHROPIC_API_KEY: 'k',
-        WORKSPACE_DIR: workspace,
-        ROUTER_LLM: 'off',
-        ORCH_MAX_TOOL_CALLS: '1',
-      });
+      const tight = await startApp({ ORCH_MAX_TOOL_CALLS: '1' });
       try {
         await waitForServer(tight, 'fs', 'connected');
         fake.respondWith((req): FakeReply | undefined => {
@@ -260,13 +260,7 @@ describe('POST /api/v1/chat/orchestrated', () => {
   );
 
   it('runs the first ORCH_MAX_STEPS steps of a longer plan and says the plan was cut', async () => {
-    const short = await createTestApp({
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'k',
-      WORKSPACE_DIR: workspace,
-      ROUTER_LLM: 'off',
-      ORCH_MAX_STEPS: '1',
-    });
+    const short = await startApp({ ORCH_MAX_STEPS: '1' });
     try {
       fake.respondWith((req): FakeReply | undefined => {
         if (forcedTool(req) === 'submit_plan') {
@@ -293,13 +287,7 @@ describe('POST /api/v1/chat/orchestrated', () => {
   });
 
   it('stops a complex turn at ORCH_TIMEOUT_MS and still answers', async () => {
-    const slow = await createTestApp({
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'k',
-      WORKSPACE_DIR: workspace,
-      ROUTER_LLM: 'off',
-      ORCH_TIMEOUT_MS: '1000',
-    });
+    const slow = await startApp({ ORCH_TIMEOUT_MS: '1000' });
     try {
       await waitForServer(slow, 'fs', 'connected');
       fake.respondWith((req): FakeReply | undefined => {
