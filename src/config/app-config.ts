@@ -1,10 +1,8 @@
-export type HttpAdapterName = 'express' | 'fastify';
 export type CacheScope = 'user' | 'global';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface HttpConfig {
   port: number;
-  adapter: HttpAdapterName;
   maxBodyBytes: number;
   corsOrigins: string[];
 }

@@ -6,7 +6,6 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http).toMatchObject({
       port: 3000,
-      adapter: 'express',
       maxBodyBytes: 1024 * 1024,
     });
     expect(config.llm).toMatchObject({ offline: true, timeoutMs: 60_000, maxTokens: 4096 });
@@ -42,6 +41,11 @@ describe('loadConfig', () => {
       expect(message).toMatch(/CACHE_SCOPE must be one of user, global/);
       expect(message).toMatch(/ANTHROPIC_BASE_URL must be a http: or https: URL/);
     }
+  });
+
+  it('says plainly that the Fastify adapter is not available yet', () => {
+    expect(() => loadConfig({ HTTP_ADAPTER: 'fastify' })).toThrow(/HTTP_ADAPTER=fastify/);
+    expect(() => loadConfig({ HTTP_ADAPTER: 'koa' })).toThrow(/HTTP_ADAPTER must be one of/);
   });
 
   it('refuses both REDIS_URL and REDIS_CLUSTER_NODES', () => {

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { AppConfig, CacheScope, HttpAdapterName, LogLevel } from './app-config.js';
+import { AppConfig, CacheScope, LogLevel } from './app-config.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -42,6 +42,12 @@ export function loadConfig(env: Environment): AppConfig {
   }
   const apiKeys = read.apiKeys('API_KEYS', rawKeys ?? (usingDevKey ? DEV_API_KEYS : undefined));
 
+  if (read.oneOf('HTTP_ADAPTER', ['express', 'fastify'], 'express') === 'fastify') {
+    read.problem(
+      'HTTP_ADAPTER=fastify is not available in this version yet; use express (the default)',
+    );
+  }
+
   const workspaceDir = resolve(read.string('WORKSPACE_DIR') ?? './workspace');
   if (!relative(workspaceDir, resolve('.')).startsWith('..')) {
     read.problem(
@@ -53,7 +59,6 @@ export function loadConfig(env: Environment): AppConfig {
     production,
     http: {
       port: read.int('PORT', 3000, 1, 65535),
-      adapter: read.oneOf<HttpAdapterName>('HTTP_ADAPTER', ['express', 'fastify'], 'express'),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 1024 * 1024, 1024),
       corsOrigins: read.list('CORS_ORIGINS'),
     },
