@@ -43,6 +43,8 @@ describe.each(storeVariants())('POST /api/v1/chat/direct on the $name store', ({
       [{ message: 'hi', stream: null }, 'stream must be a boolean'],
       [{ message: 'hi', extra: 1 }, 'property extra should not exist'],
       [{ messages: [{ role: 'user', content: 'hi' }] }, 'send the new text as `message`'],
+      [{ messages: null }, 'No message provided'],
+      [{ messages: '' }, 'No message provided'],
       [{ message: 'x'.repeat(101) }, 'MAX_MESSAGE_CHARS'],
     ])('%j → 400 %s', async (body, expected) => {
       const response = await chat(body).expect(400);

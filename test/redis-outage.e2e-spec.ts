@@ -57,4 +57,28 @@ describe('Redis outage', () => {
       .send({ message: 'three' })
       .expect(200);
   });
+
+  it('answers 503, not 500, when Redis refuses writes (a failover left us on a read-only replica)', async () => {
+    const replica = await startRedisServer(['--replicaof', '127.0.0.1', String(redis.port)]);
+    const onReplica = await createTestApp({
+      REDIS_URL: replica.url,
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'k',
+    });
+    try {
+      const chat = await request(onReplica.http)
+        .post('/api/v1/chat/direct')
+        .set(onReplica.alice)
+        .send({ message: 'hello' });
+      expect(chat.status).toBe(503);
+      const created = await request(onReplica.http)
+        .post('/api/v1/conversations')
+        .set(onReplica.alice)
+        .send({});
+      expect(created.status).toBe(503);
+    } finally {
+      await onReplica.close();
+      await replica.stop();
+    }
+  });
 });

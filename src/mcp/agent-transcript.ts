@@ -83,7 +83,10 @@ function toolResult(
   return {
     type: 'tool_result',
     tool_use_id: use.id,
-    content: truncate(text, MODEL_RESULT_CHARS),
+    // The Messages API refuses an empty error result, and an empty result tells the model nothing.
+    content:
+      truncate(text, MODEL_RESULT_CHARS) ||
+      (isError ? '(the tool failed without a message)' : '(no output)'),
     ...(isError && { is_error: true }),
   };
 }

@@ -15,6 +15,8 @@ const CLIENT_OPTIONS: RedisOptions = {
   commandTimeout: 2000,
   connectTimeout: 2000,
   retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+  // After a failover the old master answers READONLY: reconnect (and resend) to find the new one.
+  reconnectOnError: (error) => (/^(READONLY|LOADING|MASTERDOWN)/.test(error.message) ? 2 : false),
 };
 
 type Client = Redis | Cluster;
@@ -84,22 +86,36 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
     const replies = await this.guard(() => chain.exec());
     if (!replies) throw new StoreUnavailableError('transaction aborted');
     return replies.map(([error, value]) => {
-      if (error) throw isReplyError(error) ? error : new StoreUnavailableError(error);
+      if (error) throw storeError(error);
       return value;
     });
   }
 
-  /** Connection-level failures become 503; a command error (a bug of ours) stays a 500. */
+  /**
+   * Connection failures and replies that mean "not available now" (a failover, a restart, memory) become
+   * 503; any other command error is a bug of ours and stays a 500.
+   */
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      if (isReplyError(error)) throw error;
-      throw new StoreUnavailableError(error);
+      throw storeError(error);
     }
   }
 }
 
-function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
+/** Reply errors that say the store cannot serve right now, rather than that the command was wrong. */
+const UNAVAILABLE_REPLY =
+  /^(READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|NOREPLICAS|MISCONF|BUSY)\b/;
+
+function storeError(error: unknown): Error {
+  const isReply = error instanceof Error && error.name === 'ReplyError';
+  if (isReply && !UNAVAILABLE_REPLY.test(causeMessage(error))) return error;
+  return new StoreUnavailableError(error);
+}
+
+/** EXECABORT wraps the reply that aborted the transaction. */
+function causeMessage(error: Error): string {
+  const previous = (error as Error & { previousErrors?: Error[] }).previousErrors?.[0];
+  return previous?.message ?? error.message;
 }

@@ -14,7 +14,7 @@ export class ChatRequest {
     description: 'The user message (1 to MAX_MESSAGE_CHARS characters after trimming)',
     example: 'What is the capital of France?',
   })
-  @ValidateIf((body: ChatRequest) => body.messages === undefined || body.message !== undefined)
+  @ValidateIf((body: ChatRequest) => !Array.isArray(body.messages) || body.message !== undefined)
   @trimmed()
   @IsNotEmpty({ message: NO_MESSAGE })
   @IsString({
