@@ -1,6 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import request from 'supertest';
@@ -455,6 +457,35 @@ describe('a stdio server that crashes', () => {
     );
     const after = await chat(t, { message: 'Echo' }).expect(200);
     expect(after.body.tool_calls[0]).toMatchObject({ is_error: false, output_preview: 'alive' });
+  });
+});
+
+describe('a remote server that never finishes connecting', () => {
+  it('is reported failed after its timeout, and does not hold up shutdown', async () => {
+    // Refuses the Streamable HTTP POST (so the client falls back to SSE), then holds an event stream
+    // open without ever sending the endpoint event.
+    const silent = createServer((req, res) => {
+      if (req.method === 'POST') return void res.writeHead(405).end();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': waiting\n\n');
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const t = await startApp({
+      MCP_CONFIG: writeMcpConfig({
+        silent: { url: `http://127.0.0.1:${port}/mcp`, timeoutMs: 300 },
+      }),
+    });
+    try {
+      const server = await waitForServer(t, 'silent', 'failed', (s) => s.error !== 'connecting');
+      expect(server.error).toMatch(/no answer within 300 ms/);
+    } finally {
+      const closing = Date.now();
+      await t.close();
+      expect(Date.now() - closing).toBeLessThan(3000);
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import {
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerSpec, RemoteServerSpec, StdioServerSpec } from './mcp-config.js';
+import { withinTimeout, withRequestSignal } from './request-signal.js';
 
 const CLIENT_INFO = { name: 'orchestrated-chat', version: '0.1.0' };
 
@@ -39,10 +40,10 @@ export async function listAllowedTools(
   const tools: Tool[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.listTools(cursor ? { cursor } : undefined, {
-      timeout: spec.timeoutMs,
-      signal,
-    });
+    const params = cursor ? { cursor } : undefined;
+    const page = await withRequestSignal(signal, (request) =>
+      client.listTools(params, { timeout: spec.timeoutMs, signal: request }),
+    );
     tools.push(...page.tools);
     cursor = page.nextCursor;
   } while (cursor);
@@ -56,7 +57,12 @@ async function connect(
   { signal }: OpenOptions,
 ): Promise<Client> {
   const client = new Client(CLIENT_INFO);
-  await client.connect(transport, { timeout: spec.timeoutMs, signal });
+  // The SDK bounds the initialize request but not the transport's start (an SSE stream that never
+  // sends its endpoint would wait forever), so the whole connect is bounded here.
+  const connecting = withRequestSignal(signal, (request) =>
+    client.connect(transport, { timeout: spec.timeoutMs, signal: request }),
+  );
+  await withinTimeout(connecting, spec.timeoutMs, () => client.close());
   return client;
 }
 

@@ -8,6 +8,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { listAllowedTools, openClient } from './mcp-client.js';
+import { withinTimeout, withRequestSignal } from './request-signal.js';
 import { McpServerSpec } from './mcp-config.js';
 
 const RETRY_FIRST_DELAY_MS = 1_000;
@@ -82,10 +83,11 @@ export class McpConnection {
       throw new ToolCallError(`Tool "${tool}" is not available on MCP server "${this.name}"`);
     }
     try {
-      return (await client.callTool(
-        { name: tool, arguments: input as Record<string, unknown> },
-        undefined,
-        { timeout: this.spec.timeoutMs, signal },
+      return (await withRequestSignal(signal, (request) =>
+        client.callTool({ name: tool, arguments: input as Record<string, unknown> }, undefined, {
+          timeout: this.spec.timeoutMs,
+          signal: request,
+        }),
       )) as CallToolResult;
     } catch (error) {
       throw this.callFailure(client, tool, error, signal);
@@ -95,7 +97,12 @@ export class McpConnection {
   async close(): Promise<void> {
     this.lifetime.abort();
     clearTimeout(this.retryTimer);
-    await this.attempt;
+    // An attempt is bounded by the server's timeout; never let shutdown wait on more than that.
+    await withinTimeout(
+      this.attempt ?? Promise.resolve(),
+      this.spec.timeoutMs,
+      async () => undefined,
+    ).catch(() => undefined);
     const client = this.client;
     this.client = undefined;
     await client?.close();
