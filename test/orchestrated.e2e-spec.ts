@@ -317,6 +317,43 @@ describe('POST /api/v1/chat/orchestrated', () => {
     }
   });
 
+  it('keeps the tool calls and usage of a tool step the time budget cut short', async () => {
+    const slow = await startApp({ ORCH_TIMEOUT_MS: '1000' });
+    try {
+      await waitForServer(slow, 'fs', 'connected');
+      fake.respondWith((req): FakeReply | undefined => {
+        if (forcedTool(req) === 'submit_plan') {
+          const step = { title: 'Look', instruction: 'List the files', uses_tools: true };
+          return { toolUses: [{ name: 'submit_plan', input: { steps: [step] } }] };
+        }
+        if (systemOf(req).startsWith('You carry out one step')) {
+          return hasToolResult(req)
+            ? { delayMs: 5000, then: { text: 'too late' } }
+            : {
+                toolUses: [{ name: 'fs__list_directory', input: { path: workspace } }],
+                usage: { input_tokens: 100, output_tokens: 10 },
+              };
+        }
+        return { text: 'partial', usage: { input_tokens: 1, output_tokens: 1 } };
+      });
+      const response = await post(slow, 'orchestrated', {
+        message: 'Analyze my codebase and create a summary report',
+      }).expect(200);
+      expect(response.body).toMatchObject({
+        stop_reason: 'budget',
+        steps: [
+          { status: 'failed', output_preview: expect.stringMatching(/^cut short by the time/) },
+        ],
+      });
+      expect(response.body.tool_calls).toEqual([
+        expect.objectContaining({ name: 'list_directory', is_error: false }),
+      ]);
+      expect(response.body.usage.input_tokens).toBeGreaterThanOrEqual(101);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('continues a conversation begun on /chat/direct and sends history when the message needs it', async () => {
     const { body } = await request(t.http).post('/api/v1/conversations').set(t.alice).send({});
     fake.enqueue({ text: 'Paris.' }, { text: 'Berlin.' });

@@ -83,6 +83,20 @@ export class McpAgentService implements RouteExecutor {
       system: options.system ?? SYSTEM_PROMPT,
       signal: eitherSignal(input.signal, options.signal),
     };
+    try {
+      return await this.loop(run, maxSteps, budget);
+    } catch (error) {
+      // Cancelled by the caller (an orchestration's deadline): what ran so far still counts.
+      if (run.signal?.aborted) return run.transcript.answer('budget');
+      throw error;
+    }
+  }
+
+  private async loop(
+    run: AgentRun,
+    maxSteps: number,
+    budget: ToolCallBudget,
+  ): Promise<RouteAnswer> {
     for (let step = 0; step < maxSteps; step++) {
       const reply = await this.callModel(run);
       const uses = reply.content.filter(

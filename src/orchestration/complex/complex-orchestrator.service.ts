@@ -124,10 +124,13 @@ export class ComplexOrchestrator implements RouteExecutor {
         budget,
       );
       budget.spendTokens(answer.usage);
+      const cut = budget.signal.aborted;
       return {
         step,
-        status: 'done',
-        text: answer.text,
+        status: cut ? 'failed' : 'done',
+        text: cut
+          ? `cut short by the ${budget.exhausted ?? 'time'} budget: ${answer.text}`
+          : answer.text,
         toolCalls: answer.toolCalls ?? [],
         usage: answer.usage,
       };
