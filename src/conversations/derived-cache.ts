@@ -1,4 +1,4 @@
-import { StoreCommand, setCommand } from '../redis/redis.service.js';
+import { RedisService, StoreCommand, StoreScript } from '../redis/redis.service.js';
 import { conversationKeys } from './conversation-keys.js';
 
 /**
@@ -22,15 +22,48 @@ export function readSlot(slot: CacheSlot): StoreCommand {
   return slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field];
 }
 
-/** Hash fields share one TTL, so each value also carries its own expiry. */
-export function writeSlot(slot: CacheSlot, value: object, ttlSeconds: number): StoreCommand[] {
+/** Derived data kept per conversation before the oldest is dropped wholesale (it is only a cache). */
+const DERIVED_FIELDS_MAX = 256;
+
+/**
+ * Sets a derived field, refreshes the hash's TTL, and starts the hash afresh once it holds
+ * DERIVED_FIELDS_MAX fields, so an active conversation's cache stays bounded.
+ *
+ * KEYS: derived hash; ARGV: field, value, ttlSeconds, maxFields
+ */
+const WRITE_DERIVED_SCRIPT: StoreScript = {
+  name: 'writeDerived',
+  lua: `
+if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+`,
+  runLocally(call, [key], [field, value, ttl, maxFields]) {
+    if ((call('hlen', key) as number) >= Number(maxFields)) call('del', key);
+    call('hset', key, field, value);
+    call('expire', key, ttl);
+    return 1;
+  },
+};
+
+/** Stores a value in its slot; hash fields share one TTL, so each value also carries its own expiry. */
+export async function writeSlot(
+  store: RedisService,
+  slot: CacheSlot,
+  value: object,
+  ttlSeconds: number,
+): Promise<void> {
   const text = JSON.stringify({ ...value, expires_at: Date.now() + ttlSeconds * 1000 });
-  return slot.kind === 'key'
-    ? [setCommand(slot.key, text, { ttlSeconds })]
-    : [
-        ['hset', slot.key, slot.field, text],
-        ['expire', slot.key, ttlSeconds],
-      ];
+  if (slot.kind === 'key') {
+    await store.set(slot.key, text, { ttlSeconds });
+    return;
+  }
+  await store.runScript(
+    WRITE_DERIVED_SCRIPT,
+    [slot.key],
+    [slot.field, text, ttlSeconds, DERIVED_FIELDS_MAX],
+  );
 }
 
 export function parseSlot<T>(raw: unknown): T | undefined {

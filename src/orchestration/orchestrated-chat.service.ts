@@ -139,9 +139,9 @@ export class OrchestratedChatService {
         return decided('fallback', withNote(local, 'router model gave no usable route'));
       if (remember) {
         const { usage: _usage, ...decision } = escalated;
-        await this.store
-          .transaction(writeSlot(slot, decision, ESCALATION_CACHE_SECONDS))
-          .catch(() => undefined);
+        await writeSlot(this.store, slot, decision, ESCALATION_CACHE_SECONDS).catch(
+          () => undefined,
+        );
       }
       return decided('llm', escalated, escalated.usage);
     } catch (error) {

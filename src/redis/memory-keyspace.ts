@@ -37,6 +37,7 @@ export class MemoryKeyspace {
     hsetnx: ([key, field, value]) => this.hset(key, [field, value], true),
     hget: ([key, field]) => this.read(key, 'hash')?.value.get(field) ?? null,
     hgetall: ([key]) => Object.fromEntries(this.read(key, 'hash')?.value ?? []),
+    hlen: ([key]) => this.read(key, 'hash')?.value.size ?? 0,
     hdel: ([key, ...fields]) => this.hdel(key, fields),
     rpush: ([key, ...values]) => this.rpush(key, values),
     lrange: ([key, start, stop]) => this.lrange(key, Number(start), Number(stop)),

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { readSlot, parseSlot, writeSlot } from '../conversations/derived-cache.js';
 import { RedisService } from '../redis/redis.service.js';
 import { AnswerCacheSlot } from './answer-cache-slot.js';
+import { RELEASE_LOCK_SCRIPT } from './release-lock.script.js';
 
 export interface CachedAnswer {
   text: string;
@@ -81,7 +83,8 @@ export class AnswerCacheService {
     compute: () => Promise<T>,
     toCache: (value: T) => CachedAnswer | undefined,
   ): Promise<CacheOutcome<T>> {
-    const leader = await this.store.set(slot.lockKey, '1', {
+    const token = randomUUID();
+    const leader = await this.store.set(slot.lockKey, token, {
       ttlMs: this.lockWaitMs,
       onlyIfAbsent: true,
     });
@@ -98,7 +101,11 @@ export class AnswerCacheService {
       if (cacheable) await this.write(slot, cacheable);
       return { value, cached: false };
     } finally {
-      if (leader) await this.store.del(slot.lockKey).catch(() => undefined);
+      if (leader) {
+        await this.store
+          .runScript(RELEASE_LOCK_SCRIPT, [slot.lockKey], [token])
+          .catch(() => undefined);
+      }
     }
   }
 
@@ -120,6 +127,6 @@ export class AnswerCacheService {
   }
 
   private async write(slot: AnswerCacheSlot, answer: CachedAnswer): Promise<void> {
-    await this.store.transaction(writeSlot(slot, answer, this.ttlSeconds));
+    await writeSlot(this.store, slot, answer, this.ttlSeconds);
   }
 }
