@@ -1,24 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load-config.js';
-import { IoRedisService } from '../redis/ioredis.service.js';
-import { MemoryStoreService } from '../redis/memory-store.service.js';
 import { RedisService } from '../redis/redis.service.js';
+import { closeStore, STORE_FACTORIES } from '../../test/support/stores.js';
 import { conversationKeys } from './conversation-keys.js';
 import { ConversationService } from './conversation.service.js';
 import { StoredMessage, Turn } from './conversation.types.js';
-
-const stores: Array<[string, () => Promise<RedisService>]> = [
-  [
-    'redis',
-    async () => {
-      const store = new IoRedisService({ url: process.env.TEST_REDIS_URL });
-      await store.connect();
-      return store;
-    },
-  ],
-  ['embedded', async () => new MemoryStoreService()],
-];
 
 function turn(text: string): Turn {
   const at = new Date().toISOString();
@@ -33,7 +20,7 @@ function turn(text: string): Turn {
   return { user, assistant };
 }
 
-describe.each(stores)('ConversationService on the %s store', (_name, createStore) => {
+describe.each(STORE_FACTORIES)('ConversationService on the %s store', (_name, createStore) => {
   let store: RedisService;
   let conversations: ConversationService;
   const config = loadConfig({ CONVERSATION_MAX_MESSAGES: '6' });
@@ -45,7 +32,7 @@ describe.each(stores)('ConversationService on the %s store', (_name, createStore
   });
 
   afterAll(async () => {
-    await (store as unknown as { onApplicationShutdown(): Promise<void> }).onApplicationShutdown();
+    await closeStore(store);
   });
 
   it('creates an empty conversation and reads it back', async () => {

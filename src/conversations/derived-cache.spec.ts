@@ -1,23 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { IoRedisService } from '../redis/ioredis.service.js';
-import { MemoryStoreService } from '../redis/memory-store.service.js';
 import { RedisService } from '../redis/redis.service.js';
+import { closeStore, STORE_FACTORIES } from '../../test/support/stores.js';
 import { derivedFromHistory, parseSlot, readSlot, writeSlot } from './derived-cache.js';
 
-const stores: Array<[string, () => Promise<RedisService>]> = [
-  [
-    'redis',
-    async () => {
-      const store = new IoRedisService({ url: process.env.TEST_REDIS_URL });
-      await store.connect();
-      return store;
-    },
-  ],
-  ['embedded', async () => new MemoryStoreService()],
-];
-
-describe.each(stores)('derived cache on the %s store', (_name, createStore) => {
+describe.each(STORE_FACTORIES)('derived cache on the %s store', (_name, createStore) => {
   let store: RedisService;
 
   beforeAll(async () => {
@@ -25,7 +12,7 @@ describe.each(stores)('derived cache on the %s store', (_name, createStore) => {
   });
 
   afterAll(async () => {
-    await (store as unknown as { onApplicationShutdown(): Promise<void> }).onApplicationShutdown();
+    await closeStore(store);
   });
 
   it('reads back what it wrote, until it expires', async () => {
