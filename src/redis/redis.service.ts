@@ -56,7 +56,7 @@ export abstract class RedisService {
   }
 }
 
-export function setCommand(key: string, value: string, options: SetOptions = {}): StoreCommand {
+function setCommand(key: string, value: string, options: SetOptions = {}): StoreCommand {
   const command: StoreCommand = ['set', key, value];
   if (options.ttlSeconds !== undefined) command.push('EX', options.ttlSeconds);
   if (options.ttlMs !== undefined) command.push('PX', options.ttlMs);

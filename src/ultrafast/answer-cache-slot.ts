@@ -46,6 +46,6 @@ function inputHash({ model, promptVersion, window, message }: SlotRequest): stri
     .digest('base64url');
 }
 
-export function normalise(text: string): string {
+function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }

@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { LLMService, Usage } from '../../llm/llm.service.js';
 import { McpAgentService } from '../../mcp/mcp-agent.service.js';
 import { OrchestrationBudget } from './orchestration-budget.js';
-import { PLANNER_SYSTEM_PROMPT, PlannedStep, planTool, readPlan } from './plan.js';
+import { PLAN_TOOL_NAME, PLANNER_SYSTEM_PROMPT, PlannedStep, planTool, readPlan } from './plan.js';
 import {
   StepOutcome,
   stepPrompt,
@@ -70,7 +70,7 @@ export class ComplexOrchestrator implements RouteExecutor {
         ),
         maxTokens: this.config.llm.maxTokens,
         tools: [planTool(maxSteps)],
-        toolChoice: { type: 'tool', name: 'submit_plan' },
+        toolChoice: { type: 'tool', name: PLAN_TOOL_NAME },
         signal: budget.signal,
       })
       .catch((error: unknown) => {
