@@ -9,9 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { LLMModule } from './llm/llm.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { OrchestrationModule } from './orchestration/orchestration.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { UltrafastModule } from './ultrafast/ultrafast.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,8 +27,6 @@ export class AppModule {
         ConversationsModule,
         ChatModule,
         McpModule,
-        UltrafastModule,
-        OrchestrationModule,
       ],
     };
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import request from 'supertest';
 import { defaultFilesystemServer, READ_ONLY_FILESYSTEM_TOOLS } from '../src/mcp/mcp-config.js';
-import { McpAgentService, toolCallBudget } from '../src/mcp/mcp-agent.service.js';
+import { McpAgentService, ToolCallBudget } from '../src/mcp/mcp-agent.service.js';
 import { FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
 import {
   startTestMcpServer,
@@ -597,3 +597,18 @@ describe('remote servers (Streamable HTTP, and HTTP+SSE for old servers)', () =>
     expect(after.body.tool_calls[0]).toMatchObject({ is_error: false, output_preview: 'back' });
   }, 30_000);
 });
+
+/** A budget of `calls` tool calls for one run. */
+function toolCallBudget(calls: number): ToolCallBudget {
+  let remaining = calls;
+  return {
+    get remaining() {
+      return remaining;
+    },
+    take(wanted) {
+      const granted = Math.min(wanted, remaining);
+      remaining -= granted;
+      return granted;
+    },
+  };
+}

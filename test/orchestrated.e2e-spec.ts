@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { escalationSlot } from '../src/orchestration/router/route-escalation.js';
+import { routingDecisionSlot } from '../src/orchestration/router/routing-decision.cache.js';
 import { ROUTER_VERSION } from '../src/routing/local-router.js';
 import { FakeAnthropic, FakeReply, RecordedRequest } from './support/fake-anthropic.js';
 import { waitForServer, writeMcpConfig } from './support/mcp-tools.js';
@@ -469,7 +469,12 @@ describe('routing escalation to the fast model (ROUTER_LLM=on)', () => {
     const redis = new Redis(process.env.TEST_REDIS_URL as string);
     const keys = AMBIGUOUS.map(
       (message) =>
-        escalationSlot(ROUTER_VERSION, { message, history: [], toolsAvailable: false }, '', '').key,
+        routingDecisionSlot({
+          routerVersion: ROUTER_VERSION,
+          input: { message, history: [], toolsAvailable: false },
+          principal: '',
+          conversationId: '',
+        }).key,
     );
     await redis.del(...keys);
     await redis.quit();

@@ -1,5 +1,5 @@
 import { applyDecorators, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { ChatResponse } from './dto/chat-response.dto.js';
 
@@ -8,8 +8,6 @@ export function ChatEndpoint(path: string, summary: string): MethodDecorator {
   return applyDecorators(
     Post(path),
     HttpCode(200),
-    ApiTags('chat'),
-    ApiBearerAuth(),
     ApiOperation({ summary }),
     ApiOkResponse({ type: ChatResponse }),
     ApiErrorResponses(400, 401, 404, 413, 415, 502, 503, 504),

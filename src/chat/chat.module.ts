@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
-import { ConversationsModule } from '../conversations/conversations.module.js';
-import { ChatTurnService } from './chat-turn.service.js';
+import { DirectModule } from '../direct/direct.module.js';
+import { McpModule } from '../mcp/mcp.module.js';
+import { OrchestrationModule } from '../orchestration/orchestration.module.js';
+import { TurnsModule } from '../turns/turns.module.js';
+import { UltrafastModule } from '../ultrafast/ultrafast.module.js';
 import { ChatController } from './chat.controller.js';
-import { DirectChatService } from './direct-chat.service.js';
 import { MessageLengthPipe } from './message-length.pipe.js';
 
+/** The chat door: every chat endpoint over the route executors and the shared turn flow. */
 @Module({
-  imports: [ConversationsModule],
+  imports: [TurnsModule, DirectModule, McpModule, UltrafastModule, OrchestrationModule],
   controllers: [ChatController],
-  providers: [ChatTurnService, DirectChatService, MessageLengthPipe],
-  exports: [ChatTurnService, DirectChatService, MessageLengthPipe],
+  providers: [MessageLengthPipe],
 })
 export class ChatModule {}

@@ -1,3 +1,5 @@
+import { CacheSlot } from '../redis/cache-slot.js';
+
 export const DEFAULT_CONVERSATION_ID = 'default';
 
 /**
@@ -16,12 +18,26 @@ export interface ConversationKeys {
   derived: string;
 }
 
+/** The principal's conversations sorted by updated_at. */
+export function conversationIndexKey(principal: string): string {
+  return `${principalTag(principal)}:conversations`;
+}
+
 export function conversationKeys(principal: string, conversationId: string): ConversationKeys {
   const tag = principalTag(principal);
   return {
     meta: `${tag}:conv:${conversationId}`,
     messages: `${tag}:conv:${conversationId}:messages`,
-    index: `${tag}:conversations`,
+    index: conversationIndexKey(principal),
     derived: `${tag}:conv:${conversationId}:derived`,
   };
+}
+
+/** A value cached from a conversation's history: a field of its derived-data hash, deleted with it. */
+export function derivedDataSlot(
+  principal: string,
+  conversationId: string,
+  field: string,
+): CacheSlot {
+  return { kind: 'field', key: conversationKeys(principal, conversationId).derived, field };
 }

@@ -5,6 +5,7 @@ import { RedisService } from '../redis/redis.service.js';
 import { closeStore, STORE_FACTORIES } from '../../test/support/stores.js';
 import { conversationKeys } from './conversation-keys.js';
 import { ConversationService } from './conversation.service.js';
+import { ConversationStore } from './conversation.store.js';
 import { StoredMessage, Turn } from './conversation.types.js';
 
 function turn(text: string): Turn {
@@ -28,7 +29,7 @@ describe.each(STORE_FACTORIES)('ConversationService on the %s store', (_name, cr
 
   beforeAll(async () => {
     store = await createStore();
-    conversations = new ConversationService(store, config);
+    conversations = new ConversationService(new ConversationStore(store), config);
   });
 
   afterAll(async () => {
@@ -69,11 +70,12 @@ describe.each(STORE_FACTORIES)('ConversationService on the %s store', (_name, cr
       'four',
       're: four',
     ]);
-    const { history, alongside } = await conversations.readWindow(user, 'default', 3, [
-      ['get', 'no-such-key'],
-    ]);
+    const { history, alongside } = await conversations.readWindow(user, 'default', 3, {
+      command: ['get', 'no-such-key'],
+      parse: (reply) => ({ reply }),
+    });
     expect(history.map((m) => m.content)).toEqual(['four', 're: four']);
-    expect(alongside).toEqual([null]);
+    expect(alongside).toEqual({ reply: null });
   });
 
   it('reads the default conversation as empty before its first turn and empties it on delete', async () => {
@@ -116,7 +118,7 @@ describe.each(STORE_FACTORIES)('ConversationService on the %s store', (_name, cr
     const user = principal();
     const { conversation_id: gone } = await conversations.create(user, 'old');
     const { conversation_id: kept } = await conversations.create(user, 'new');
-    await store.del(conversationKeys(user, gone).meta);
+    await store.batch([['del', conversationKeys(user, gone).meta]]);
     const page = await conversations.list(user, 10);
     expect(page.items.map((c) => c.conversation_id)).toEqual([kept]);
     const [remaining] = await store.batch([['zcard', conversationKeys(user, gone).index]]);

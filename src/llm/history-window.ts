@@ -1,20 +1,20 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { StoredMessage } from '../conversations/conversation.types.js';
+import { ModelMessage } from './model.types.js';
 import { estimateTokens } from './token-estimate.js';
 
 /** The Messages API refuses an empty message before the last, and a model may answer with no text. */
 const EMPTY_ANSWER = '(no text)';
 
 /**
- * Stored history plus the new message as Messages API input. Oldest turns are dropped first until the
- * history fits `maxTokens`; turns (user + answer) are dropped whole, and the input always starts with
- * a user message.
+ * Stored history plus the new message as model input. Oldest turns are dropped first until the history
+ * fits `maxTokens`; turns (user + answer) are dropped whole, and the input always starts with a user
+ * message.
  */
 export function toModelMessages(
   history: StoredMessage[],
   message: string,
   maxTokens: number,
-): Anthropic.MessageParam[] {
+): ModelMessage[] {
   const kept: StoredMessage[] = [];
   let budget = maxTokens;
   for (let i = history.length - 1; i >= 0; i--) {

@@ -4,6 +4,8 @@ import { StoredMessage } from '../conversations/conversation.types.js';
 import { AppConfig, LlmConfig } from '../config/app-config.js';
 import { toModelMessages } from './history-window.js';
 import { ModelCredentialsError, ModelUnreachableError, toModelError } from './llm-errors.js';
+import { fromMessage, toMessageParams, toToolParams } from './messages-api.js';
+import { ModelMessage, ModelReply, ModelTool, ModelToolChoice } from './model.types.js';
 import { startOfflineModelServer } from './offline/offline-model-server.js';
 import type { LocalServer } from './offline/messages-wire.js';
 
@@ -15,18 +17,13 @@ const FAILURE_MEMORY_MS = 30_000;
 export interface ModelCall {
   model: string;
   system?: string;
-  messages: Anthropic.MessageParam[];
+  messages: ModelMessage[];
   maxTokens: number;
-  tools?: Anthropic.Tool[];
-  toolChoice?: Anthropic.ToolChoice;
+  tools?: ModelTool[];
+  toolChoice?: ModelToolChoice;
   /** A deadline shorter than LLM_TIMEOUT_MS (for example the router's escalation). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-export interface Usage {
-  input_tokens: number;
-  output_tokens: number;
 }
 
 export interface ProviderStatus {
@@ -83,11 +80,11 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** History (already cut to the message window) plus the new message, trimmed to HISTORY_MAX_TOKENS. */
-  toMessages(history: StoredMessage[], message: string): Anthropic.MessageParam[] {
+  toMessages(history: StoredMessage[], message: string): ModelMessage[] {
     return toModelMessages(history, message, this.historyMaxTokens);
   }
 
-  async create(call: ModelCall): Promise<Anthropic.Message> {
+  async create(call: ModelCall): Promise<ModelReply> {
     const timeoutMs = Math.min(call.timeoutMs ?? this.config.timeoutMs, this.config.timeoutMs);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
@@ -96,15 +93,15 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
         {
           model: call.model,
           system: call.system,
-          messages: call.messages,
+          messages: toMessageParams(call.messages),
           max_tokens: call.maxTokens,
-          tools: call.tools,
+          tools: toToolParams(call.tools),
           tool_choice: call.toolChoice,
         },
         { signal, timeout: timeoutMs },
       );
       this.lastFailure = undefined;
-      return message;
+      return fromMessage(message);
     } catch (error) {
       const mapped = toModelError(error, timeoutMs, deadline.aborted);
       this.remember(mapped);

@@ -1,37 +1,41 @@
-import type Anthropic from '@anthropic-ai/sdk';
-import { ToolCallDto } from '../chat/dto/chat-response.dto.js';
-import { addUsage, NO_USAGE, textOf, usageOf } from '../chat/model-answer.js';
-import { RouteAnswer, StopReason } from '../chat/route-executor.js';
-import { Usage } from '../llm/llm.service.js';
+import {
+  addUsage,
+  ContentPart,
+  ModelMessage,
+  ModelReply,
+  NO_USAGE,
+  ToolUse,
+  Usage,
+} from '../llm/model.types.js';
+import { RouteAnswer, StopReason, ToolCallRecord } from '../turns/turn.types.js';
 import { ToolOutcome } from './mcp-registry.service.js';
 import { MODEL_RESULT_CHARS, PREVIEW_CHARS, truncate } from './tool-output.js';
 
 const BUDGET_REFUSAL = 'Not run: the tool-call budget of this answer is used up.';
 
 export interface ToolRun {
-  use: Anthropic.ToolUseBlock;
+  use: ToolUse;
   outcome: ToolOutcome;
 }
 
 /** One agent run so far: the model input, what the model wrote, the tool calls, the usage. */
 export class AgentTranscript {
-  readonly toolCalls: ToolCallDto[] = [];
+  readonly toolCalls: ToolCallRecord[] = [];
   private readonly texts: string[] = [];
   private usage: Usage = NO_USAGE;
   private model = '';
 
-  constructor(readonly messages: Anthropic.MessageParam[]) {}
+  constructor(readonly messages: ModelMessage[]) {}
 
-  addReply(reply: Anthropic.Message): void {
-    const text = textOf(reply);
-    if (text) this.texts.push(text);
-    this.usage = addUsage(this.usage, usageOf(reply));
+  addReply(reply: ModelReply): void {
+    if (reply.text) this.texts.push(reply.text);
+    this.usage = addUsage(this.usage, reply.usage);
     this.model = reply.model;
     this.messages.push({ role: 'assistant', content: reply.content });
   }
 
   /** Answers every tool_use of the last reply: the calls that ran, then the ones refused. */
-  addToolResults(runs: ToolRun[], refused: Anthropic.ToolUseBlock[]): void {
+  addToolResults(runs: ToolRun[], refused: ToolUse[]): void {
     this.toolCalls.push(...runs.map(toToolCall));
     this.messages.push({
       role: 'user',
@@ -54,6 +58,7 @@ export class AgentTranscript {
 
   answer(stopReason: StopReason): RouteAnswer {
     return {
+      route: 'needs_tools',
       text: this.texts.join('\n\n'),
       model: this.model,
       usage: this.usage,
@@ -63,30 +68,26 @@ export class AgentTranscript {
   }
 }
 
-function toToolCall({ use, outcome }: ToolRun): ToolCallDto {
+function toToolCall({ use, outcome }: ToolRun): ToolCallRecord {
   return {
     id: use.id,
     server: outcome.server,
     name: outcome.name,
     input: use.input,
-    is_error: outcome.isError,
-    output_preview: truncate(outcome.text, PREVIEW_CHARS),
-    duration_ms: outcome.durationMs,
+    isError: outcome.isError,
+    outputPreview: truncate(outcome.text, PREVIEW_CHARS),
+    durationMs: outcome.durationMs,
   };
 }
 
-function toolResult(
-  use: Anthropic.ToolUseBlock,
-  text: string,
-  isError: boolean,
-): Anthropic.ToolResultBlockParam {
+function toolResult(use: ToolUse, text: string, isError: boolean): ContentPart {
   return {
     type: 'tool_result',
-    tool_use_id: use.id,
+    toolUseId: use.id,
     // The Messages API refuses an empty error result, and an empty result tells the model nothing.
-    content:
+    text:
       truncate(text, MODEL_RESULT_CHARS) ||
       (isError ? '(the tool failed without a message)' : '(no output)'),
-    ...(isError && { is_error: true }),
+    isError,
   };
 }

@@ -1,12 +1,9 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
-import { ChatTurnService } from '../chat/chat-turn.service.js';
-import { ChatRequest } from '../chat/dto/chat-request.dto.js';
-import { ChatResponse } from '../chat/dto/chat-response.dto.js';
-import { stopReasonOf } from '../chat/model-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { LLMService } from '../llm/llm.service.js';
+import { ModelReply, ModelTool, ModelToolChoice, ToolUse } from '../llm/model.types.js';
+import { historyToSend, stopReasonOf } from '../turns/route-answer.js';
+import { RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
 import { AgentTranscript, ToolRun } from './agent-transcript.js';
 import { McpRegistry } from './mcp-registry.service.js';
 
@@ -28,19 +25,15 @@ export interface ToolCallBudget {
 }
 
 export interface AgentOptions {
-  /** Model calls that may use tools; default AGENT_MAX_STEPS. One more call then writes the answer. */
-  maxSteps?: number;
-  /** Tool calls in all; default unlimited (the steps bound them). */
+  /** Tool calls in all; default unlimited (AGENT_MAX_STEPS bounds them). */
   toolBudget?: ToolCallBudget;
-  /** Cancels the run, together with `TurnInput.signal`. */
-  signal?: AbortSignal;
   /** Replaces the default system prompt. */
   system?: string;
 }
 
 interface AgentRun {
   transcript: AgentTranscript;
-  tools: Anthropic.Tool[];
+  tools: ModelTool[];
   system: string;
   signal?: AbortSignal;
 }
@@ -55,14 +48,9 @@ export class McpAgentService implements RouteExecutor {
 
   constructor(
     private readonly llm: LLMService,
-    private readonly turns: ChatTurnService,
     private readonly registry: McpRegistry,
     private readonly config: AppConfig,
   ) {}
-
-  reply(principal: string, request: ChatRequest): Promise<ChatResponse> {
-    return this.turns.reply(principal, request, this);
-  }
 
   answer(input: TurnInput): Promise<RouteAnswer> {
     return this.runAgent(input);
@@ -73,18 +61,17 @@ export class McpAgentService implements RouteExecutor {
     return this.registry.modelTools().length > 0;
   }
 
+  /** The loop, with a tool budget shared with other runs and a system prompt of the caller's. */
   async runAgent(input: TurnInput, options: AgentOptions = {}): Promise<RouteAnswer> {
-    const maxSteps = options.maxSteps ?? this.config.agent.maxSteps;
     const budget = options.toolBudget ?? UNLIMITED;
-    const history = input.needsHistory === false ? [] : input.history;
     const run: AgentRun = {
-      transcript: new AgentTranscript(this.llm.toMessages(history, input.message)),
+      transcript: new AgentTranscript(this.llm.toMessages(historyToSend(input), input.message)),
       tools: budget.remaining > 0 ? this.registry.modelTools() : [],
       system: options.system ?? SYSTEM_PROMPT,
-      signal: eitherSignal(input.signal, options.signal),
+      signal: input.signal,
     };
     try {
-      return await this.loop(run, maxSteps, budget);
+      return await this.loop(run, budget);
     } catch (error) {
       // Cancelled by the caller (an orchestration's deadline): what ran so far still counts.
       if (run.signal?.aborted) return run.transcript.answer('budget');
@@ -92,29 +79,19 @@ export class McpAgentService implements RouteExecutor {
     }
   }
 
-  private async loop(
-    run: AgentRun,
-    maxSteps: number,
-    budget: ToolCallBudget,
-  ): Promise<RouteAnswer> {
-    for (let step = 0; step < maxSteps; step++) {
+  private async loop(run: AgentRun, budget: ToolCallBudget): Promise<RouteAnswer> {
+    for (let step = 0; step < this.config.agent.maxSteps; step++) {
       const reply = await this.callModel(run);
-      const uses = reply.content.filter(
-        (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use',
-      );
-      if (reply.stop_reason !== 'tool_use' || uses.length === 0) {
+      if (reply.stopReason !== 'tool_use' || reply.toolUses.length === 0) {
         return run.transcript.answer(stopReasonOf(reply));
       }
-      await this.runTools(run, uses, budget.take(uses.length));
+      await this.runTools(run, reply.toolUses, budget.take(reply.toolUses.length));
       if (budget.remaining === 0) break;
     }
     return this.finalAnswer(run);
   }
 
-  private async callModel(
-    run: AgentRun,
-    toolChoice?: Anthropic.ToolChoice,
-  ): Promise<Anthropic.Message> {
+  private async callModel(run: AgentRun, toolChoice?: ModelToolChoice): Promise<ModelReply> {
     const reply = await this.llm.create({
       model: this.llm.defaultModel,
       system: run.system,
@@ -128,11 +105,7 @@ export class McpAgentService implements RouteExecutor {
     return reply;
   }
 
-  private async runTools(
-    run: AgentRun,
-    uses: Anthropic.ToolUseBlock[],
-    allowance: number,
-  ): Promise<void> {
+  private async runTools(run: AgentRun, uses: ToolUse[], allowance: number): Promise<void> {
     const allowed = uses.slice(0, allowance);
     const runs: ToolRun[] = await Promise.all(
       allowed.map(async (use) => ({
@@ -155,23 +128,3 @@ export class McpAgentService implements RouteExecutor {
 }
 
 const UNLIMITED: ToolCallBudget = { remaining: Number.POSITIVE_INFINITY, take: (wanted) => wanted };
-
-/** A budget of `calls` tool calls for one run. */
-export function toolCallBudget(calls: number): ToolCallBudget {
-  let remaining = calls;
-  return {
-    get remaining() {
-      return remaining;
-    },
-    take(wanted) {
-      const granted = Math.min(wanted, remaining);
-      remaining -= granted;
-      return granted;
-    },
-  };
-}
-
-function eitherSignal(...candidates: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const signals = candidates.filter((signal): signal is AbortSignal => signal !== undefined);
-  return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-}

@@ -1,5 +1,5 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModelTool } from '../llm/model.types.js';
 import { toServerDto, ToolsResponse } from './dto/tools.dto.js';
 import { MCP_SERVER_SPECS, McpServerSpec } from './mcp-config.js';
 import { McpConnection, ToolCallError } from './mcp-connection.js';
@@ -53,12 +53,12 @@ export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdow
    * sanitise to the same model name would make the provider refuse every request, so only the first
    * is offered.
    */
-  modelTools(): Anthropic.Tool[] {
+  modelTools(): ModelTool[] {
     const tools = this.connections.flatMap((connection) =>
       connection.availableTools().map((tool) => ({
         name: modelToolName(connection.name, tool.name),
         description: tool.description,
-        input_schema: tool.inputSchema as Anthropic.Tool.InputSchema,
+        inputSchema: tool.inputSchema as ModelTool['inputSchema'],
       })),
     );
     return tools.filter((tool, i) => tools.findIndex((other) => other.name === tool.name) === i);

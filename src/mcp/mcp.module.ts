@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ChatModule } from '../chat/chat.module.js';
 import { AppConfig } from '../config/app-config.js';
-import { McpAgentController } from './mcp-agent.controller.js';
 import { McpAgentService } from './mcp-agent.service.js';
 import { loadMcpServerSpecs, MCP_SERVER_SPECS } from './mcp-config.js';
 import { McpRegistry } from './mcp-registry.service.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
-  imports: [ChatModule],
-  controllers: [McpAgentController, ToolsController],
+  controllers: [ToolsController],
   providers: [
     {
       provide: MCP_SERVER_SPECS,
@@ -19,6 +16,6 @@ import { ToolsController } from './tools.controller.js';
     McpRegistry,
     McpAgentService,
   ],
-  exports: [McpAgentService, McpRegistry],
+  exports: [McpAgentService],
 })
 export class McpModule {}

@@ -1,21 +1,26 @@
 import { Module } from '@nestjs/common';
-import { ChatModule } from '../chat/chat.module.js';
-import { DirectChatService } from '../chat/direct-chat.service.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { DirectChatService } from '../direct/direct-chat.service.js';
+import { DirectModule } from '../direct/direct.module.js';
 import { McpAgentService } from '../mcp/mcp-agent.service.js';
 import { McpModule } from '../mcp/mcp.module.js';
 import { UltrafastChatService } from '../ultrafast/ultrafast-chat.service.js';
 import { UltrafastModule } from '../ultrafast/ultrafast.module.js';
 import { ComplexOrchestrator } from './complex/complex-orchestrator.service.js';
-import { OrchestratedChatController } from './orchestrated-chat.controller.js';
-import { OrchestratedChatService } from './orchestrated-chat.service.js';
-import { ROUTE_EXECUTORS, routeExecutors } from './route-executors.js';
+import {
+  OrchestratedChatService,
+  ROUTE_EXECUTORS,
+  routeExecutors,
+} from './orchestrated-chat.service.js';
+import { RouteDecider } from './router/route-decider.service.js';
+import { RoutingDecisionCache } from './router/routing-decision.cache.js';
 
 @Module({
-  imports: [ChatModule, ConversationsModule, McpModule, UltrafastModule],
-  controllers: [OrchestratedChatController],
+  imports: [ConversationsModule, DirectModule, McpModule, UltrafastModule],
   providers: [
     ComplexOrchestrator,
+    RoutingDecisionCache,
+    RouteDecider,
     OrchestratedChatService,
     {
       provide: ROUTE_EXECUTORS,
@@ -23,5 +28,6 @@ import { ROUTE_EXECUTORS, routeExecutors } from './route-executors.js';
       inject: [DirectChatService, McpAgentService, UltrafastChatService, ComplexOrchestrator],
     },
   ],
+  exports: [OrchestratedChatService],
 })
 export class OrchestrationModule {}

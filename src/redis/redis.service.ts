@@ -14,6 +14,15 @@ export interface StoreScript {
   runLocally(call: LocalCall, keys: string[], args: string[]): unknown;
 }
 
+/**
+ * One read that can ride in another store's round trip: the command and how to parse its reply. A store
+ * hands these out so a caller can combine reads of two stores without knowing either's keys.
+ */
+export interface StoreRead<T> {
+  readonly command: StoreCommand;
+  parse(reply: unknown): T;
+}
+
 export interface SetOptions {
   ttlSeconds?: number;
   ttlMs?: number;
@@ -38,21 +47,16 @@ export abstract class RedisService {
 
   abstract ping(): Promise<void>;
 
-  async get(key: string): Promise<string | null> {
-    const [value] = await this.batch([['get', key]]);
-    return value as string | null;
+  /** One typed read in its own round trip. */
+  async read<T>(read: StoreRead<T>): Promise<T> {
+    const [reply] = await this.batch([read.command]);
+    return read.parse(reply);
   }
 
   /** Returns false when `onlyIfAbsent` was set and the key already existed. */
   async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     const [reply] = await this.batch([setCommand(key, value, options)]);
     return reply === 'OK';
-  }
-
-  async del(...keys: string[]): Promise<number> {
-    if (keys.length === 0) return 0;
-    const [removed] = await this.batch([['del', ...keys]]);
-    return removed as number;
   }
 }
 

@@ -3,15 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { readSlot, parseSlot, writeSlot } from '../conversations/derived-cache.js';
-import { RedisService } from '../redis/redis.service.js';
-import { AnswerCacheSlot } from './answer-cache-slot.js';
-import { RELEASE_LOCK_SCRIPT } from './release-lock.script.js';
-
-export interface CachedAnswer {
-  text: string;
-  model: string;
-}
+import { AnswerCacheStore, AnswerSlot, CachedAnswer, CacheLookup } from './answer-cache.store.js';
 
 export interface CacheOutcome<T> {
   value: T | CachedAnswer;
@@ -22,24 +14,22 @@ export interface CacheOutcome<T> {
 const POLL_INTERVAL_MS = 25;
 
 /**
- * The ultrafast response cache, shared by every instance through the store. Identical misses make one
- * model call: in one process they share a promise; across processes the first takes a lock and the
- * others poll for its answer for a bounded time, then call the model themselves.
+ * The ultrafast response cache with single flight: identical misses make one model call. In one
+ * process they share a promise; across processes the first takes a lock and the others poll for its
+ * answer for a bounded time, then call the model themselves.
  */
 @Injectable()
 export class AnswerCacheService {
   private readonly inFlight = new Map<string, Promise<CacheOutcome<unknown>>>();
   private readonly lookups: Counter;
   private readonly joins: Counter;
-  private readonly ttlSeconds: number;
   private readonly lockWaitMs: number;
 
   constructor(
-    private readonly store: RedisService,
+    private readonly answers: AnswerCacheStore,
     config: AppConfig,
     metrics: MetricsService,
   ) {
-    this.ttlSeconds = config.ultrafast.cacheTtlSeconds;
     this.lockWaitMs = config.llm.timeoutMs;
     this.lookups = metrics.counter('ultrafast_cache_lookups_total', 'Ultrafast cache lookups', [
       'result',
@@ -53,16 +43,15 @@ export class AnswerCacheService {
   /**
    * The cached answer, or `compute()` once for all identical concurrent misses. `toCache` says what of
    * a computed value may be cached (undefined: not cacheable, e.g. a cut answer). `prefetched` is the
-   * reply to `readSlot(slot)` when the caller already made that read.
+   * lookup when the caller already made it.
    */
   async getOrCompute<T>(
-    slot: AnswerCacheSlot,
+    slot: AnswerSlot,
     compute: () => Promise<T>,
     toCache: (value: T) => CachedAnswer | undefined,
-    prefetched?: unknown,
+    prefetched?: CacheLookup,
   ): Promise<CacheOutcome<T>> {
-    const hit =
-      prefetched === undefined ? await this.read(slot) : parseSlot<CachedAnswer>(prefetched);
+    const { hit } = prefetched ?? (await this.answers.read(slot));
     if (hit) {
       this.lookups.inc({ result: 'hit' });
       return { value: hit, cached: true };
@@ -79,15 +68,12 @@ export class AnswerCacheService {
   }
 
   private async fly<T>(
-    slot: AnswerCacheSlot,
+    slot: AnswerSlot,
     compute: () => Promise<T>,
     toCache: (value: T) => CachedAnswer | undefined,
   ): Promise<CacheOutcome<T>> {
     const token = randomUUID();
-    const leader = await this.store.set(slot.lockKey, token, {
-      ttlMs: this.lockWaitMs,
-      onlyIfAbsent: true,
-    });
+    const leader = await this.answers.tryLock(slot, token, this.lockWaitMs);
     if (!leader) {
       const answer = await this.waitForLeader(slot);
       if (answer) {
@@ -98,35 +84,21 @@ export class AnswerCacheService {
     try {
       const value = await compute();
       const cacheable = toCache(value);
-      if (cacheable) await this.write(slot, cacheable);
+      if (cacheable) await this.answers.write(slot, cacheable);
       return { value, cached: false };
     } finally {
-      if (leader) {
-        await this.store
-          .runScript(RELEASE_LOCK_SCRIPT, [slot.lockKey], [token])
-          .catch(() => undefined);
-      }
+      if (leader) await this.answers.releaseLock(slot, token).catch(() => undefined);
     }
   }
 
-  private async waitForLeader(slot: AnswerCacheSlot): Promise<CachedAnswer | undefined> {
+  private async waitForLeader(slot: AnswerSlot): Promise<CachedAnswer | undefined> {
     const deadline = Date.now() + this.lockWaitMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-      const [answer, lock] = await this.store.batch([readSlot(slot), ['exists', slot.lockKey]]);
-      const cached = parseSlot<CachedAnswer>(answer);
-      if (cached) return cached;
-      if (lock === 0) return undefined;
+      const { hit, locked } = await this.answers.poll(slot);
+      if (hit) return hit;
+      if (!locked) return undefined;
     }
     return undefined;
-  }
-
-  private async read(slot: AnswerCacheSlot): Promise<CachedAnswer | undefined> {
-    const [raw] = await this.store.batch([readSlot(slot)]);
-    return parseSlot<CachedAnswer>(raw);
-  }
-
-  private async write(slot: AnswerCacheSlot, answer: CachedAnswer): Promise<void> {
-    await writeSlot(this.store, slot, answer, this.ttlSeconds);
   }
 }

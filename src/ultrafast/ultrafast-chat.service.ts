@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ChatTurnService } from '../chat/chat-turn.service.js';
-import { ChatRequest } from '../chat/dto/chat-request.dto.js';
-import { ChatResponse } from '../chat/dto/chat-response.dto.js';
-import { answerOf, NO_USAGE } from '../chat/model-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../chat/route-executor.js';
 import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { LLMService } from '../llm/llm.service.js';
+import { NO_USAGE } from '../llm/model.types.js';
+import { StoreRead } from '../redis/redis.service.js';
 import { needsHistory } from '../routing/needs-history.js';
-import { readSlot } from '../conversations/derived-cache.js';
-import { StoreCommand } from '../redis/redis.service.js';
-import { AnswerCacheSlot, answerCacheSlot } from './answer-cache-slot.js';
+import { answerOf } from '../turns/route-answer.js';
+import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../turns/turn.types.js';
 import { AnswerCacheService } from './answer-cache.service.js';
+import { AnswerCacheStore, AnswerSlot, CacheLookup } from './answer-cache.store.js';
 
 const SYSTEM_PROMPT =
   'You answer quick questions and small talk in one or two short sentences. Be direct and friendly; ' +
@@ -25,51 +22,46 @@ const PROMPT_VERSION = createHash('sha256').update(SYSTEM_PROMPT).digest('hex').
  * answer, and the shared response cache.
  */
 @Injectable()
-export class UltrafastChatService implements RouteExecutor {
+export class UltrafastChatService implements RouteExecutor<CacheLookup> {
   readonly route = 'ultra_fast' as const;
   readonly historyMessages: number;
 
   constructor(
     private readonly llm: LLMService,
     private readonly cache: AnswerCacheService,
-    private readonly turns: ChatTurnService,
+    private readonly answers: AnswerCacheStore,
     private readonly config: AppConfig,
   ) {
     this.historyMessages = config.ultrafast.windowMessages;
   }
 
-  reply(principal: string, request: ChatRequest): Promise<ChatResponse> {
-    return this.turns.reply(principal, request, this);
-  }
-
   /**
-   * The context-free cache entry is read with the history, so a typical hit costs one read. A global
-   * entry lives in another Redis Cluster slot than the principal's keys, so it is read on its own.
+   * The context-free entry is read with the history, so a typical hit costs one read. A global entry
+   * lives in another Redis Cluster slot than the principal's keys, so it is read on its own.
    */
-  prefetch(turn: TurnKey): StoreCommand[] {
-    if (this.config.ultrafast.cacheScope === 'global') return [];
-    return [readSlot(this.slotFor(turn, []))];
+  prefetch(turn: TurnKey): StoreRead<CacheLookup> | undefined {
+    if (!this.answers.sharesSlotWithConversations) return undefined;
+    return this.answers.lookup(this.slotFor(turn, []));
   }
 
-  async answer(input: TurnInput): Promise<RouteAnswer> {
+  async answer(input: TurnInput<CacheLookup>): Promise<RouteAnswer> {
     const window = this.windowFor(input);
-    const slot = this.slotFor(input, window);
     const outcome = await this.cache.getOrCompute(
-      slot,
+      this.slotFor(input, window),
       () => this.callModel(window, input),
       (answer) =>
         answer.stopReason === 'end_turn' ? { text: answer.text, model: answer.model } : undefined,
-      window.length === 0 ? input.prefetched?.[0] : undefined,
+      window.length === 0 ? input.prefetched : undefined,
     );
     if (!outcome.cached) return outcome.value as RouteAnswer;
-    const { text, model: answeredBy } = outcome.value;
+    const { text, model } = outcome.value;
+    // A joined flight in this process shares the leader's whole answer, which may have been cut.
     const stopReason = 'stopReason' in outcome.value ? outcome.value.stopReason : 'end_turn';
-    return { text, model: answeredBy, usage: NO_USAGE, stopReason, cached: true };
+    return { route: this.route, text, model, usage: NO_USAGE, stopReason, cached: true };
   }
 
-  private slotFor(turn: TurnKey, window: StoredMessage[]): AnswerCacheSlot {
-    return answerCacheSlot({
-      scope: this.config.ultrafast.cacheScope,
+  private slotFor(turn: TurnKey, window: StoredMessage[]): AnswerSlot {
+    return this.answers.locate({
       principal: turn.principal,
       conversationId: turn.conversationId,
       model: this.llm.fastModel,
@@ -80,7 +72,7 @@ export class UltrafastChatService implements RouteExecutor {
   }
 
   /** The last ULTRAFAST_WINDOW_MESSAGES, or nothing for a message that does not depend on them. */
-  private windowFor({ message, history, needsHistory: decided }: TurnInput): StoredMessage[] {
+  private windowFor({ message, history, needsHistory: decided }: TurnInput<CacheLookup>) {
     const dependsOnHistory = decided ?? needsHistory(message, history).needsHistory;
     if (!dependsOnHistory) return [];
     const window = history.slice(-this.config.ultrafast.windowMessages);
@@ -89,7 +81,7 @@ export class UltrafastChatService implements RouteExecutor {
 
   private async callModel(
     window: StoredMessage[],
-    { message, signal }: TurnInput,
+    { message, signal }: TurnInput<CacheLookup>,
   ): Promise<RouteAnswer> {
     const reply = await this.llm.create({
       model: this.llm.fastModel,
@@ -98,6 +90,6 @@ export class UltrafastChatService implements RouteExecutor {
       maxTokens: this.config.ultrafast.maxTokens,
       signal,
     });
-    return answerOf(reply);
+    return answerOf(this.route, reply);
   }
 }

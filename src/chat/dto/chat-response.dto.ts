@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type Route, ROUTES } from '../../routing/routing.types.js';
+import { DECIDERS, type DecidedBy, type Route, ROUTES } from '../../routing/routing.types.js';
 
 export class UsageDto {
   @ApiProperty({ example: 412 })
@@ -53,8 +53,8 @@ export class RoutingDto {
   @ApiProperty({ example: 0.91 })
   confidence!: number;
 
-  @ApiProperty({ enum: ['rules', 'classifier', 'llm', 'fallback'], example: 'classifier' })
-  decided_by!: 'rules' | 'classifier' | 'llm' | 'fallback';
+  @ApiProperty({ enum: DECIDERS, example: 'classifier' })
+  decided_by!: DecidedBy;
 
   @ApiProperty({ example: false })
   needs_history!: boolean;

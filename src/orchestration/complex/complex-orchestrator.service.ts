@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { StepDto, ToolCallDto } from '../../chat/dto/chat-response.dto.js';
-import { addUsage, answerOf, NO_USAGE, usageOf } from '../../chat/model-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput } from '../../chat/route-executor.js';
 import { AppConfig } from '../../config/app-config.js';
-import { LLMService, Usage } from '../../llm/llm.service.js';
+import { LLMService } from '../../llm/llm.service.js';
+import { addUsage, NO_USAGE, Usage } from '../../llm/model.types.js';
+import { answerOf, historyToSend } from '../../turns/route-answer.js';
+import { RouteAnswer, RouteExecutor, StepRecord, TurnInput } from '../../turns/turn.types.js';
 import { McpAgentService } from '../../mcp/mcp-agent.service.js';
 import { OrchestrationBudget } from './orchestration-budget.js';
 import { PLAN_TOOL_NAME, PLANNER_SYSTEM_PROMPT, PlannedStep, planTool, readPlan } from './plan.js';
@@ -46,12 +46,13 @@ export class ComplexOrchestrator implements RouteExecutor {
     const synthesis = await this.synthesise(input, outcomes, budget);
     const usage = outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), planUsage);
     return {
+      route: this.route,
       text: synthesis.text,
       model: synthesis.model,
       usage: addUsage(usage, synthesis.usage),
       stopReason: budget.exhausted ? 'budget' : synthesis.stopReason,
       toolCalls: outcomes.flatMap((outcome) => outcome.toolCalls),
-      steps: outcomes.map(toStepDto),
+      steps: outcomes.map(toStepRecord),
     };
   }
 
@@ -64,10 +65,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       .create({
         model: this.llm.defaultModel,
         system: PLANNER_SYSTEM_PROMPT,
-        messages: this.llm.toMessages(
-          input.needsHistory === false ? [] : input.history,
-          input.message,
-        ),
+        messages: this.llm.toMessages(historyToSend(input), input.message),
         maxTokens: this.config.llm.maxTokens,
         tools: [planTool(maxSteps)],
         toolChoice: { type: 'tool', name: PLAN_TOOL_NAME },
@@ -78,7 +76,7 @@ export class ComplexOrchestrator implements RouteExecutor {
         throw error;
       });
     if (!reply) return { steps: [], usage: NO_USAGE, truncated: false };
-    const usage = usageOf(reply);
+    const { usage } = reply;
     budget.spendTokens(usage);
     const proposed = readPlan(reply, input.message, maxSteps + 1, this.agent.available());
     return { steps: proposed.slice(0, maxSteps), usage, truncated: proposed.length > maxSteps };
@@ -148,12 +146,8 @@ export class ComplexOrchestrator implements RouteExecutor {
   ): Promise<RouteAnswer> {
     if (step.usesTools) {
       return this.agent.runAgent(
-        { ...input, message: prompt, history: [], needsHistory: false },
-        {
-          toolBudget: budget,
-          signal: budget.signal,
-          system: STEP_SYSTEM_PROMPT,
-        },
+        { ...input, message: prompt, history: [], needsHistory: false, signal: budget.signal },
+        { toolBudget: budget, system: STEP_SYSTEM_PROMPT },
       );
     }
     const reply = await this.llm.create({
@@ -163,7 +157,7 @@ export class ComplexOrchestrator implements RouteExecutor {
       maxTokens: this.config.llm.maxTokens,
       signal: budget.signal,
     });
-    return answerOf(reply);
+    return answerOf(this.route, reply);
   }
 
   /** Written even when a budget ran out (with its own deadline), so the user always gets an answer. */
@@ -176,13 +170,13 @@ export class ComplexOrchestrator implements RouteExecutor {
       model: this.llm.defaultModel,
       system: SYNTHESIS_SYSTEM_PROMPT,
       messages: this.llm.toMessages(
-        input.needsHistory === false ? [] : input.history,
+        historyToSend(input),
         synthesisPrompt(input.message, outcomes, budget.exhausted),
       ),
       maxTokens: this.config.llm.maxTokens,
       signal: input.signal,
     });
-    return answerOf(reply);
+    return answerOf(this.route, reply);
   }
 }
 
@@ -191,13 +185,13 @@ function skipped(step: PlannedStep, why: string): StepOutcome {
     step,
     status: 'skipped',
     text: why,
-    toolCalls: [] as ToolCallDto[],
+    toolCalls: [],
     usage: NO_USAGE,
   };
 }
 
-function toStepDto({ step, status, text }: StepOutcome): StepDto {
-  return { index: step.index, title: step.title, status, output_preview: preview(text) };
+function toStepRecord({ step, status, text }: StepOutcome): StepRecord {
+  return { index: step.index, title: step.title, status, outputPreview: preview(text) };
 }
 
 function preview(text: string): string {

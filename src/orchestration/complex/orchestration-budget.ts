@@ -1,4 +1,4 @@
-import { Usage } from '../../llm/llm.service.js';
+import { Usage } from '../../llm/model.types.js';
 import { ToolCallBudget } from '../../mcp/mcp-agent.service.js';
 
 export type BudgetName = 'steps' | 'tool_calls' | 'time' | 'tokens';

@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import { forcedToolInput, ModelReply, ModelTool } from '../../llm/model.types.js';
 
 export interface PlannedStep {
   /** 1-based. */
@@ -12,11 +12,11 @@ export interface PlannedStep {
 
 export const PLAN_TOOL_NAME = 'submit_plan';
 
-export function planTool(maxSteps: number): Anthropic.Tool {
+export function planTool(maxSteps: number): ModelTool {
   return {
     name: PLAN_TOOL_NAME,
     description: `Submit the plan: at most ${maxSteps} steps, in the order they should start.`,
-    input_schema: {
+    inputSchema: {
       type: 'object',
       properties: {
         steps: {
@@ -60,16 +60,12 @@ export const PLANNER_SYSTEM_PROMPT =
  * plan is always acyclic). An empty or unusable plan becomes one step that does the whole request.
  */
 export function readPlan(
-  message: Anthropic.Message,
+  reply: ModelReply,
   request: string,
   maxSteps: number,
   toolsAvailable: boolean,
 ): PlannedStep[] {
-  const call = message.content.find(
-    (block): block is Anthropic.ToolUseBlock =>
-      block.type === 'tool_use' && block.name === PLAN_TOOL_NAME,
-  );
-  const raw = (call?.input as { steps?: unknown })?.steps;
+  const raw = forcedToolInput(reply, PLAN_TOOL_NAME)?.steps;
   const steps = (Array.isArray(raw) ? raw : [])
     .filter(isStepShape)
     .slice(0, maxSteps)

@@ -1,5 +1,5 @@
-import { ToolCallDto } from '../../chat/dto/chat-response.dto.js';
-import { Usage } from '../../llm/llm.service.js';
+import { Usage } from '../../llm/model.types.js';
+import { ToolCallRecord } from '../../turns/turn.types.js';
 import { BudgetName } from './orchestration-budget.js';
 import { PlannedStep } from './plan.js';
 
@@ -8,7 +8,7 @@ export interface StepOutcome {
   status: 'done' | 'failed' | 'skipped';
   /** The step's output, or why it did not run. */
   text: string;
-  toolCalls: ToolCallDto[];
+  toolCalls: ToolCallRecord[];
   usage: Usage;
 }
 

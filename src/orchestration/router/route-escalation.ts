@@ -1,6 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
-import { createHash } from 'node:crypto';
-import { CacheSlot, derivedFromHistory } from '../../conversations/derived-cache.js';
+import { forcedToolInput, ModelMessage, ModelReply, ModelTool } from '../../llm/model.types.js';
 import { LocalDecision, Route, ROUTES, RoutingInput } from '../../routing/routing.types.js';
 import { routeWithoutTools } from '../../routing/rules.js';
 
@@ -12,10 +10,10 @@ export interface EscalatedDecision {
   reason: string;
 }
 
-export const ROUTE_TOOL: Anthropic.Tool = {
+export const ROUTE_TOOL: ModelTool = {
   name: 'choose_route',
   description: 'Record how the assistant should answer the latest user message.',
-  input_schema: {
+  inputSchema: {
     type: 'object',
     properties: {
       route: {
@@ -42,13 +40,11 @@ export const ROUTER_SYSTEM_PROMPT =
   'You route messages for a chat assistant. Read the recent conversation and the latest message, ' +
   'then call choose_route exactly once.';
 
-const HISTORY_CHARS = 600;
+/** How much of each earlier message the router model (and the decision cache key) sees. */
+export const HISTORY_CHARS = 600;
 
 /** The router model's input: a compact transcript of the recent turns and the message. */
-export function escalationMessages(
-  input: RoutingInput,
-  local: LocalDecision,
-): Anthropic.MessageParam[] {
+export function escalationMessages(input: RoutingInput, local: LocalDecision): ModelMessage[] {
   const transcript = input.history
     .map((turn) => `${turn.role}: ${turn.content.slice(0, HISTORY_CHARS)}`)
     .join('\n');
@@ -63,14 +59,10 @@ export function escalationMessages(
 
 /** The forced tool call's input, checked; undefined when the model answered something unusable. */
 export function parseEscalation(
-  message: Anthropic.Message,
+  reply: ModelReply,
   toolsAvailable: boolean,
 ): EscalatedDecision | undefined {
-  const call = message.content.find(
-    (block): block is Anthropic.ToolUseBlock =>
-      block.type === 'tool_use' && block.name === ROUTE_TOOL.name,
-  );
-  const input = call?.input as Record<string, unknown> | undefined;
+  const input = forcedToolInput(reply, ROUTE_TOOL.name);
   if (!input || !ROUTES.includes(input.route as Route)) return undefined;
   const route = toolsAvailable ? (input.route as Route) : routeWithoutTools(input.route as Route);
   const confidence = typeof input.confidence === 'number' ? input.confidence : 0.8;
@@ -80,27 +72,4 @@ export function parseEscalation(
     confidence: Math.min(Math.max(confidence, 0), 1),
     reason: `model: ${typeof input.reason === 'string' ? input.reason : 'no reason given'}`,
   };
-}
-
-/**
- * Where an escalated decision is cached, keyed by a hash of what the router saw: shared by every
- * instance and principal when no history was involved, else derived data of the conversation (deleted
- * with it).
- */
-export function escalationSlot(
-  routerVersion: string,
-  input: RoutingInput,
-  principal: string,
-  conversationId: string,
-): CacheSlot {
-  const seen = JSON.stringify([
-    routerVersion,
-    input.toolsAvailable,
-    input.history.map((turn) => [turn.role, turn.content.slice(0, HISTORY_CHARS)]),
-    input.message.replace(/\s+/g, ' ').trim().toLowerCase(),
-  ]);
-  const hash = createHash('sha256').update(seen).digest('base64url');
-  return input.history.length > 0
-    ? derivedFromHistory(principal, conversationId, `route:${hash}`)
-    : { kind: 'key', key: `chat:routing-decision:{${hash}}` };
 }

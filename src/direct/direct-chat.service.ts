@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { LLMService } from '../llm/llm.service.js';
-import { ChatTurnService } from './chat-turn.service.js';
-import { ChatRequest } from './dto/chat-request.dto.js';
-import { ChatResponse } from './dto/chat-response.dto.js';
-import { answerOf } from './model-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput } from './route-executor.js';
+import { answerOf, historyToSend } from '../turns/route-answer.js';
+import { RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
 
 const SYSTEM_PROMPT =
   'You are a capable, careful assistant. Answer accurately and clearly; use the conversation so far ' +
@@ -18,22 +15,17 @@ export class DirectChatService implements RouteExecutor {
 
   constructor(
     private readonly llm: LLMService,
-    private readonly turns: ChatTurnService,
     private readonly config: AppConfig,
   ) {}
 
-  reply(principal: string, request: ChatRequest): Promise<ChatResponse> {
-    return this.turns.reply(principal, request, this);
-  }
-
-  async answer({ message, history, needsHistory, signal }: TurnInput): Promise<RouteAnswer> {
+  async answer(input: TurnInput): Promise<RouteAnswer> {
     const reply = await this.llm.create({
       model: this.llm.defaultModel,
       system: SYSTEM_PROMPT,
-      messages: this.llm.toMessages(needsHistory === false ? [] : history, message),
+      messages: this.llm.toMessages(historyToSend(input), input.message),
       maxTokens: this.config.llm.maxTokens,
-      signal,
+      signal: input.signal,
     });
-    return answerOf(reply);
+    return answerOf(this.route, reply);
   }
 }

@@ -1,26 +1,13 @@
-import { RedisService, StoreCommand, StoreScript } from '../redis/redis.service.js';
-import { conversationKeys } from './conversation-keys.js';
+import { RedisService, StoreRead, StoreScript } from './redis.service.js';
 
 /**
- * Where one cached value lives. A value that did not depend on a conversation's history is a plain key
- * (shared as widely as its key says). A value derived from the history is a field of that
- * conversation's derived-data hash: never served to another conversation, and deleted with it.
+ * Where one cached JSON value lives. A value that did not depend on a conversation's history is a plain
+ * key (shared as widely as its key says). A value derived from a conversation's history is a field of
+ * that conversation's derived-data hash: never served to another conversation, and deleted with it.
  */
 export type CacheSlot =
   | { kind: 'key'; key: string }
   | { kind: 'field'; key: string; field: string };
-
-export function derivedFromHistory(
-  principal: string,
-  conversationId: string,
-  field: string,
-): CacheSlot {
-  return { kind: 'field', key: conversationKeys(principal, conversationId).derived, field };
-}
-
-export function readSlot(slot: CacheSlot): StoreCommand {
-  return slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field];
-}
 
 /** Derived data kept per conversation before the oldest is dropped wholesale (it is only a cache). */
 const DERIVED_FIELDS_MAX = 256;
@@ -47,8 +34,22 @@ return 1
   },
 };
 
+type Expiring<T> = T & { expires_at: number };
+
+/** The value in a slot, or undefined when there is none or it has expired. */
+export function cachedValueRead<T extends object>(slot: CacheSlot): StoreRead<T | undefined> {
+  return {
+    command: slot.kind === 'key' ? ['get', slot.key] : ['hget', slot.key, slot.field],
+    parse: (reply) => {
+      if (typeof reply !== 'string') return undefined;
+      const { expires_at: expiresAt, ...value } = JSON.parse(reply) as Expiring<T>;
+      return expiresAt > Date.now() ? (value as unknown as T) : undefined;
+    },
+  };
+}
+
 /** Stores a value in its slot; hash fields share one TTL, so each value also carries its own expiry. */
-export async function writeSlot(
+export async function writeCachedValue(
   store: RedisService,
   slot: CacheSlot,
   value: object,
@@ -64,10 +65,4 @@ export async function writeSlot(
     [slot.key],
     [slot.field, text, ttlSeconds, DERIVED_FIELDS_MAX],
   );
-}
-
-export function parseSlot<T>(raw: unknown): T | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const value = JSON.parse(raw) as T & { expires_at: number };
-  return value.expires_at > Date.now() ? value : undefined;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROUTES } from '../../routing/routing.types.js';
-import { RoutingDto } from '../../chat/dto/chat-response.dto.js';
+import { RoutingDto } from './chat-response.dto.js';
 
 export class RouteScoreDto {
   @ApiProperty({ enum: ROUTES, example: 'complex' })
