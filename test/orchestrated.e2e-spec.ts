@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +45,7 @@ function hasToolResult(req: RecordedRequest): boolean {
 }
 
 function forcedTool(req: RecordedRequest): string | undefined {
-  const choice = req.body.tool_choice as Anthropic.ToolChoice | undefined;
+  const choice = req.body.tool_choice;
   return choice?.type === 'tool' ? choice.name : undefined;
 }
 
@@ -300,11 +299,11 @@ describe('POST /api/v1/chat/orchestrated', () => {
         }
         return { text: 'what I could do in time' };
       });
-      const started = Date.now();
       const response = await post(slow, 'orchestrated', {
         message: 'Analyze my codebase and create a summary report',
       }).expect(200);
-      expect(Date.now() - started).toBeLessThan(4000);
+      // The step's model call was aborted, not waited for: its late reply never reached the synthesis.
+      expect(lastUserText(fake.requests.at(-1) as RecordedRequest)).not.toMatch(/too late/);
       expect(response.body).toMatchObject({
         route: 'complex',
         stop_reason: 'budget',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { FakeAnthropic } from './support/fake-anthropic.js';
+import { contentText, FakeAnthropic } from './support/fake-anthropic.js';
 import { writeMcpConfig } from './support/mcp-tools.js';
 import { RedisClusterHandle, startRedisCluster } from './support/redis-server.js';
 import { createTestApp, TestApp } from './support/test-app.js';
@@ -31,7 +31,7 @@ describe.each(['user', 'global'])('on Redis Cluster (CACHE_SCOPE=%s)', (scope) =
   });
 
   it('runs conversations, every chat route and the cache without a cross-slot error', async () => {
-    fake.respondWith((req) => ({ text: `re: ${String(req.body.messages.at(-1)?.content)}` }));
+    fake.respondWith((req) => ({ text: `re: ${contentText(req.body.messages.at(-1)?.content)}` }));
     const api = () => request(t.http);
     const { body: created } = await api().post('/api/v1/conversations').set(t.alice).send({});
     const id = created.conversation_id;

@@ -40,7 +40,8 @@ describe('Redis outage', () => {
       .send({ message: 'two' });
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Fails fast rather than queueing until Redis is back: a bound far above the 2 s command timeout.
+    expect(Date.now() - started).toBeLessThan(10_000);
     const ready = await request(t.http).get('/health/ready').expect(503);
     expect(ready.body.message).toMatch(/store/);
 
@@ -56,7 +57,7 @@ describe('Redis outage', () => {
       .set(t.alice)
       .send({ message: 'three' })
       .expect(200);
-  });
+  }, 30_000);
 
   it('answers 503, not 500, when Redis refuses writes (a failover left us on a read-only replica)', async () => {
     const replica = await startRedisServer(['--replicaof', '127.0.0.1', String(redis.port)]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { FakeAnthropic } from './support/fake-anthropic.js';
+import { contentText, FakeAnthropic } from './support/fake-anthropic.js';
 import { createTestApp, storeVariants, TestApp } from './support/test-app.js';
 
 describe.each(storeVariants())('POST /api/v1/chat/ultrafast on the $name store', ({ env }) => {
@@ -23,7 +23,9 @@ describe.each(storeVariants())('POST /api/v1/chat/ultrafast on the $name store',
 
   beforeEach(() => {
     fake.reset();
-    fake.respondWith((req) => ({ text: `fast: ${String(req.body.messages.at(-1)?.content)}` }));
+    fake.respondWith((req) => ({
+      text: `fast: ${contentText(req.body.messages.at(-1)?.content)}`,
+    }));
   });
 
   /** Every test asks its own question, so entries never collide across tests. */

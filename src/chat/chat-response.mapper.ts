@@ -1,7 +1,15 @@
 import { Decision } from '../orchestration/router/route-decider.service.js';
-import { RoutingDecision, StepRecord, ToolCallRecord, TurnResult } from '../turns/turn.types.js';
+import {
+  ProgressEvent,
+  RoutingDecision,
+  StepRecord,
+  ToolCallRecord,
+  TurnResult,
+  TurnStart,
+} from '../turns/turn.types.js';
 import { ChatResponse, RoutingDto, StepDto, ToolCallDto } from './dto/chat-response.dto.js';
 import { RouteDecisionDto } from './dto/route-decision.dto.js';
+import { StartEventDto } from './dto/stream-events.dto.js';
 
 export function toChatResponse({
   conversationId,
@@ -58,4 +66,32 @@ function toRoutingDto(routing: RoutingDecision): RoutingDto {
     needs_history: routing.needsHistory,
     reason: routing.reason,
   };
+}
+
+export function startEventOf(start: TurnStart): StartEventDto {
+  return {
+    conversation_id: start.conversationId,
+    message_id: start.messageId,
+    route: start.route,
+    model: start.model,
+  };
+}
+
+/** A progress event as its SSE event name and data. */
+export function progressEventOf(event: ProgressEvent): [string, object] {
+  switch (event.type) {
+    case 'delta':
+      return ['delta', { text: event.text }];
+    case 'tool_call':
+      return ['tool_call', event.call];
+    case 'tool_result': {
+      const { id, isError, outputPreview, durationMs } = event.result;
+      return [
+        'tool_result',
+        { id, is_error: isError, output_preview: outputPreview, duration_ms: durationMs },
+      ];
+    }
+    case 'step':
+      return ['step', event.step];
+  }
 }

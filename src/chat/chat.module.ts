@@ -6,11 +6,12 @@ import { TurnsModule } from '../turns/turns.module.js';
 import { UltrafastModule } from '../ultrafast/ultrafast.module.js';
 import { ChatController } from './chat.controller.js';
 import { MessageLengthPipe } from './message-length.pipe.js';
+import { TurnResponder } from './turn-responder.js';
 
 /** The chat door: every chat endpoint over the route executors and the shared turn flow. */
 @Module({
   imports: [TurnsModule, DirectModule, McpModule, UltrafastModule, OrchestrationModule],
   controllers: [ChatController],
-  providers: [MessageLengthPipe],
+  providers: [MessageLengthPipe, TurnResponder],
 })
 export class ChatModule {}

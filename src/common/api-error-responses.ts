@@ -3,29 +3,102 @@ import { ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { ErrorResponseDto } from './error-response.dto.js';
 
-const MEANINGS: Record<number, string> = {
-  400: 'Bad input',
-  401: 'Missing or invalid bearer token',
-  404: 'Unknown conversation (or another principal’s)',
-  409: 'An idempotent repeat is still in flight',
-  413: 'Body larger than MAX_BODY_BYTES',
-  415: 'Body is not application/json',
-  422: 'Idempotency key reused with another body',
-  429: 'Rate limited; see Retry-After',
-  502: 'The model provider failed or rejected our request',
-  503: 'The store is unreachable or the model provider refuses our credentials',
-  504: 'The model provider timed out',
+type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 502 | 503 | 504;
+
+/** Named examples of one status: example name → the `message` the server sends. */
+export type ErrorMessages = Record<string, string>;
+
+interface ErrorDoc {
+  description: string;
+  messages: ErrorMessages;
+}
+
+export const STORE_UNAVAILABLE =
+  'The conversation store is unavailable; nothing was saved, retry shortly';
+
+/** What each status means, with the messages the server actually sends (Swagger UI's examples). */
+const ERRORS: Record<ErrorStatus, ErrorDoc> = {
+  400: {
+    description: 'Bad input; the message names the field and the rule',
+    messages: { unknown_field: 'property extra should not exist' },
+  },
+  401: {
+    description: 'Missing or invalid bearer token',
+    messages: {
+      missing_token: 'Missing bearer token',
+      invalid_token: 'Invalid or expired token',
+    },
+  },
+  404: {
+    description: 'Unknown conversation, or another principal’s (the same answer)',
+    messages: { not_found: 'Conversation not found' },
+  },
+  413: {
+    description: 'Body larger than MAX_BODY_BYTES',
+    messages: { too_large: 'Request body is larger than MAX_BODY_BYTES' },
+  },
+  415: {
+    description: 'Body is not application/json',
+    messages: { not_json: 'Content-Type must be application/json' },
+  },
+  502: {
+    description: 'The model provider failed or rejected our request (after retries)',
+    messages: {
+      provider_failed: 'The model provider failed: status 500',
+      unreachable: 'The model provider failed: could not reach it',
+    },
+  },
+  503: {
+    description: 'The store is unreachable or the model provider refuses our credentials',
+    messages: {
+      store_unavailable: STORE_UNAVAILABLE,
+      credentials_refused: 'The model provider refused our credentials',
+    },
+  },
+  504: {
+    description: 'The model provider did not answer within LLM_TIMEOUT_MS, retries included',
+    messages: { timeout: 'The model provider did not answer within 60000 ms' },
+  },
 };
 
-/** Documents the shared error shape for the given statuses. */
-export function ApiErrorResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
+const EXAMPLE_REQUEST_ID = '6f1c2f8e-3d4b-4d8e-9a51-1f0c7e2b9a10';
+
+/**
+ * Documents the shared error shape for the given statuses, each with example bodies carrying the
+ * server's own messages; `messages` replaces a status's examples where a route says something narrower.
+ */
+export function ApiErrorResponses(
+  statuses: ErrorStatus[],
+  messages: Partial<Record<ErrorStatus, ErrorMessages>> = {},
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
       ApiResponse({
         status,
         type: ErrorResponseDto,
-        description: MEANINGS[status] ?? STATUS_CODES[status],
+        description: ERRORS[status].description,
+        examples: examplesOf(status, messages[status] ?? ERRORS[status].messages),
       }),
     ),
+  );
+}
+
+function examplesOf(
+  status: ErrorStatus,
+  messages: ErrorMessages,
+): Record<string, { summary: string; value: ErrorResponseDto }> {
+  return Object.fromEntries(
+    Object.entries(messages).map(([name, message]) => [
+      name,
+      {
+        summary: message,
+        value: {
+          statusCode: status,
+          error: STATUS_CODES[status] ?? 'Error',
+          message,
+          request_id: EXAMPLE_REQUEST_ID,
+        },
+      },
+    ]),
   );
 }

@@ -18,3 +18,13 @@ export class ConversationNotFoundError extends HttpException {
     super('Conversation not found', HttpStatus.NOT_FOUND);
   }
 }
+
+/**
+ * The client went away before its answer was complete: the work is abandoned and nothing is stored.
+ * Nobody reads the response; 499 is the conventional status for it in logs.
+ */
+export class ClientGoneError extends HttpException {
+  constructor() {
+    super('The client closed the request before the answer was complete', 499);
+  }
+}

@@ -71,7 +71,6 @@ export interface McpConfig {
  * injected by class, so no code outside src/config reads process.env.
  */
 export class AppConfig {
-  production!: boolean;
   http!: HttpConfig;
   redis!: RedisConfig;
   llm!: LlmConfig;
@@ -82,6 +81,5 @@ export class AppConfig {
   agent!: AgentConfig;
   orchestration!: OrchestrationConfig;
   mcp!: McpConfig;
-  rateLimitPerMinute!: number;
   logLevel!: LogLevel;
 }

@@ -55,8 +55,10 @@ export function loadConfig(env: Environment): AppConfig {
     );
   }
 
+  // Validated now so a bad value stops the start; enforced by the rate limiter when it lands.
+  read.int('RATE_LIMIT_PER_MINUTE', 60, 1);
+
   const config: AppConfig = {
-    production,
     http: {
       port: read.int('PORT', 3000, 1, 65535),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 1024 * 1024, 1024),
@@ -94,7 +96,6 @@ export function loadConfig(env: Environment): AppConfig {
       routerLlm: read.oneOf('ROUTER_LLM', ['on', 'off'], 'on') === 'on',
     },
     mcp: { configPath: read.string('MCP_CONFIG'), workspaceDir },
-    rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 60, 1),
     logLevel: read.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['debug', 'info', 'warn', 'error', 'silent'],

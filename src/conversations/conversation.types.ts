@@ -1,6 +1,6 @@
 import { Route } from '../routing/routing.types.js';
 
-export type Role = 'user' | 'assistant';
+type Role = 'user' | 'assistant';
 
 export interface StoredMessage {
   message_id: string;

@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { Principal } from '../auth/principal.decorator.js';
@@ -11,24 +14,33 @@ import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { ConversationIdPipe } from './conversation-id.pipe.js';
 import { ConversationService } from './conversation.service.js';
 import {
+  BAD_CONVERSATION_ID,
+  CONVERSATION_ID_PARAM,
   ConversationDto,
   ConversationPageDto,
   ConversationSummaryDto,
   CreateConversationRequest,
   ListConversationsQuery,
   RenameConversationRequest,
+  TITLE_RULES,
 } from './dto/conversation.dto.js';
 
 @ApiTags('conversations')
 @ApiBearerAuth()
-@ApiErrorResponses(400, 401, 404, 503)
 @Controller('api/v1/conversations')
 export class ConversationsController {
   constructor(private readonly conversations: ConversationService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: ConversationSummaryDto })
-  create(
+  @ApiOperation({
+    summary: 'Create an empty conversation',
+    description:
+      'Without a title, the conversation takes the first 60 characters of its first message.',
+  })
+  @ApiBody({ type: CreateConversationRequest, required: false })
+  @ApiCreatedResponse({ type: ConversationSummaryDto, description: 'The new conversation' })
+  @ApiErrorResponses([400, 401, 413, 415, 503], { 400: TITLE_RULES })
+  createConversation(
     @Principal() principal: string,
     @Body() body: CreateConversationRequest,
   ): Promise<ConversationSummaryDto> {
@@ -36,8 +48,21 @@ export class ConversationsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: ConversationPageDto, description: 'Newest first (by updated_at)' })
-  list(
+  @ApiOperation({
+    summary: 'List your conversations, newest first',
+    description:
+      'Sorted by updated_at, newest first, `limit` at a time; pass `next_cursor` back as `cursor` ' +
+      'for the next page. The `default` conversation is listed once it has a turn.',
+  })
+  @ApiOkResponse({ type: ConversationPageDto, description: 'One page of conversations' })
+  @ApiErrorResponses([400, 401, 503], {
+    400: {
+      bad_limit: 'limit must be an integer from 1 to 100',
+      limit_too_large: 'limit must not be greater than 100',
+      bad_cursor: 'cursor is not valid: pass next_cursor as returned',
+    },
+  })
+  listConversations(
     @Principal() principal: string,
     @Query() query: ListConversationsQuery,
   ): Promise<ConversationPageDto> {
@@ -45,8 +70,14 @@ export class ConversationsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: ConversationDto })
-  get(
+  @ApiOperation({
+    summary: 'Read a conversation and its messages',
+    description: '`default` reads as empty before its first turn.',
+  })
+  @ApiParam(CONVERSATION_ID_PARAM)
+  @ApiOkResponse({ type: ConversationDto, description: 'The conversation, messages oldest first' })
+  @ApiErrorResponses([400, 401, 404, 503], { 400: BAD_CONVERSATION_ID })
+  getConversation(
     @Principal() principal: string,
     @Param('id', ConversationIdPipe) id: string,
   ): Promise<ConversationDto> {
@@ -54,8 +85,13 @@ export class ConversationsController {
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: ConversationSummaryDto })
-  rename(
+  @ApiOperation({ summary: 'Rename a conversation' })
+  @ApiParam(CONVERSATION_ID_PARAM)
+  @ApiOkResponse({ type: ConversationSummaryDto, description: 'The renamed conversation' })
+  @ApiErrorResponses([400, 401, 404, 413, 415, 503], {
+    400: { ...TITLE_RULES, ...BAD_CONVERSATION_ID },
+  })
+  renameConversation(
     @Principal() principal: string,
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: RenameConversationRequest,
@@ -65,8 +101,16 @@ export class ConversationsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a conversation',
+    description:
+      'The conversation and every cache entry built from its history are gone; `default` is ' +
+      'emptied instead.',
+  })
+  @ApiParam(CONVERSATION_ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted (the default conversation is emptied)' })
-  delete(
+  @ApiErrorResponses([400, 401, 404, 503], { 400: BAD_CONVERSATION_ID })
+  deleteConversation(
     @Principal() principal: string,
     @Param('id', ConversationIdPipe) id: string,
   ): Promise<void> {

@@ -20,7 +20,8 @@ export class ReadinessService {
   ) {}
 
   async check(): Promise<Readiness> {
-    const [store, model] = await Promise.all([this.checkStore(), this.checkModel()]);
+    const store = await this.checkStore();
+    const model = this.checkModel();
     return {
       status: store.status === 'up' && model.status === 'up' ? 'ok' : 'error',
       checks: { store, model },

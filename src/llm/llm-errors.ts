@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { HttpException, HttpStatus } from '@nestjs/common';
 
-export class ModelTimeoutError extends HttpException {
+class ModelTimeoutError extends HttpException {
   constructor(timeoutMs: number, cause?: unknown) {
     super(`The model provider did not answer within ${timeoutMs} ms`, HttpStatus.GATEWAY_TIMEOUT, {
       cause,
@@ -9,7 +9,7 @@ export class ModelTimeoutError extends HttpException {
   }
 }
 
-export class ModelProviderError extends HttpException {
+class ModelProviderError extends HttpException {
   constructor(detail: string, cause?: unknown) {
     super(`The model provider failed: ${detail}`, HttpStatus.BAD_GATEWAY, { cause });
   }
@@ -28,7 +28,7 @@ export class ModelCredentialsError extends HttpException {
 }
 
 /** The caller (a disconnected client, or an orchestration budget) cancelled the call. */
-export class ModelCallCancelledError extends Error {}
+class ModelCallCancelledError extends Error {}
 
 /** Maps an SDK error (after the SDK's own retries) to our status codes: 502, 503 or 504. */
 export function toModelError(error: unknown, timeoutMs: number, deadlinePassed: boolean): Error {

@@ -24,6 +24,11 @@ export interface ModelCall {
   /** A deadline shorter than LLM_TIMEOUT_MS (for example the router's escalation). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Streams the answer: called with each piece of text as the model writes it. The stream waits for
+   * the returned promise, so a slow reader slows the model's stream instead of filling memory.
+   */
+  onText?: (text: string) => Promise<void>;
 }
 
 export interface ProviderStatus {
@@ -88,18 +93,19 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
     const timeoutMs = Math.min(call.timeoutMs ?? this.config.timeoutMs, this.config.timeoutMs);
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
+      model: call.model,
+      system: call.system,
+      messages: toMessageParams(call.messages),
+      max_tokens: call.maxTokens,
+      tools: toToolParams(call.tools),
+      tool_choice: call.toolChoice,
+    };
+    const options = { signal, timeout: timeoutMs };
     try {
-      const message = await this.client.messages.create(
-        {
-          model: call.model,
-          system: call.system,
-          messages: toMessageParams(call.messages),
-          max_tokens: call.maxTokens,
-          tools: toToolParams(call.tools),
-          tool_choice: call.toolChoice,
-        },
-        { signal, timeout: timeoutMs },
-      );
+      const message = call.onText
+        ? await this.streamed(params, options, call.onText)
+        : await this.client.messages.create(params, options);
       this.lastFailure = undefined;
       return fromMessage(message);
     } catch (error) {
@@ -107,6 +113,20 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
       this.remember(mapped);
       throw mapped;
     }
+  }
+
+  private async streamed(
+    params: Anthropic.MessageCreateParamsNonStreaming,
+    options: { signal: AbortSignal; timeout: number },
+    onText: (text: string) => Promise<void>,
+  ): Promise<Anthropic.Message> {
+    const stream = this.client.messages.stream(params, options);
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+        await onText(event.delta.text);
+      }
+    }
+    return stream.finalMessage();
   }
 
   /**

@@ -11,6 +11,9 @@ import { RouteAnswer, StopReason, ToolCallRecord } from '../turns/turn.types.js'
 import { ToolOutcome } from './mcp-registry.service.js';
 import { MODEL_RESULT_CHARS, PREVIEW_CHARS, truncate } from './tool-output.js';
 
+/** Between the texts of two model rounds in the answer. */
+export const ROUND_SEPARATOR = '\n\n';
+
 const BUDGET_REFUSAL = 'Not run: the tool-call budget of this answer is used up.';
 
 export interface ToolRun {
@@ -27,6 +30,11 @@ export class AgentTranscript {
 
   constructor(readonly messages: ModelMessage[]) {}
 
+  /** Whether the model has written any text yet (streamed rounds are separated like `answer`'s). */
+  get hasText(): boolean {
+    return this.texts.length > 0;
+  }
+
   addReply(reply: ModelReply): void {
     if (reply.text) this.texts.push(reply.text);
     this.usage = addUsage(this.usage, reply.usage);
@@ -36,7 +44,7 @@ export class AgentTranscript {
 
   /** Answers every tool_use of the last reply: the calls that ran, then the ones refused. */
   addToolResults(runs: ToolRun[], refused: ToolUse[]): void {
-    this.toolCalls.push(...runs.map(toToolCall));
+    this.toolCalls.push(...runs.map(toolCallRecord));
     this.messages.push({
       role: 'user',
       content: [
@@ -59,7 +67,7 @@ export class AgentTranscript {
   answer(stopReason: StopReason): RouteAnswer {
     return {
       route: 'needs_tools',
-      text: this.texts.join('\n\n'),
+      text: this.texts.join(ROUND_SEPARATOR),
       model: this.model,
       usage: this.usage,
       stopReason,
@@ -68,7 +76,7 @@ export class AgentTranscript {
   }
 }
 
-function toToolCall({ use, outcome }: ToolRun): ToolCallRecord {
+export function toolCallRecord({ use, outcome }: ToolRun): ToolCallRecord {
   return {
     id: use.id,
     server: outcome.server,

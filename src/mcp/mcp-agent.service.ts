@@ -3,8 +3,8 @@ import { AppConfig } from '../config/app-config.js';
 import { LLMService } from '../llm/llm.service.js';
 import { ModelReply, ModelTool, ModelToolChoice, ToolUse } from '../llm/model.types.js';
 import { historyToSend, stopReasonOf } from '../turns/route-answer.js';
-import { RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
-import { AgentTranscript, ToolRun } from './agent-transcript.js';
+import { AnswerEvents, RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
+import { AgentTranscript, ROUND_SEPARATOR, toolCallRecord, ToolRun } from './agent-transcript.js';
 import { McpRegistry } from './mcp-registry.service.js';
 
 const SYSTEM_PROMPT =
@@ -35,6 +35,7 @@ interface AgentRun {
   transcript: AgentTranscript;
   tools: ModelTool[];
   system: string;
+  events: AnswerEvents;
   signal?: AbortSignal;
 }
 
@@ -52,6 +53,10 @@ export class McpAgentService implements RouteExecutor {
     private readonly config: AppConfig,
   ) {}
 
+  get model(): string {
+    return this.llm.defaultModel;
+  }
+
   answer(input: TurnInput): Promise<RouteAnswer> {
     return this.runAgent(input);
   }
@@ -68,6 +73,7 @@ export class McpAgentService implements RouteExecutor {
       transcript: new AgentTranscript(this.llm.toMessages(historyToSend(input), input.message)),
       tools: budget.remaining > 0 ? this.registry.modelTools() : [],
       system: options.system ?? SYSTEM_PROMPT,
+      events: input.events,
       signal: input.signal,
     };
     try {
@@ -93,27 +99,47 @@ export class McpAgentService implements RouteExecutor {
 
   private async callModel(run: AgentRun, toolChoice?: ModelToolChoice): Promise<ModelReply> {
     const reply = await this.llm.create({
-      model: this.llm.defaultModel,
+      model: this.model,
       system: run.system,
       messages: run.transcript.messages,
       maxTokens: this.config.llm.maxTokens,
       tools: run.tools.length > 0 ? run.tools : undefined,
       toolChoice: run.tools.length > 0 ? toolChoice : undefined,
       signal: run.signal,
+      onText: this.deltas(run),
     });
     run.transcript.addReply(reply);
     return reply;
   }
 
+  /** This round's text as deltas, separated from earlier rounds' text as the answer joins them. */
+  private deltas(run: AgentRun): ((text: string) => Promise<void>) | undefined {
+    if (!run.events.live) return undefined;
+    let separated = !run.transcript.hasText;
+    return async (text) => {
+      if (!text) return;
+      if (!separated) await run.events.progress({ type: 'delta', text: ROUND_SEPARATOR });
+      separated = true;
+      await run.events.progress({ type: 'delta', text });
+    };
+  }
+
   private async runTools(run: AgentRun, uses: ToolUse[], allowance: number): Promise<void> {
     const allowed = uses.slice(0, allowance);
-    const runs: ToolRun[] = await Promise.all(
-      allowed.map(async (use) => ({
-        use,
-        outcome: await this.registry.callTool(use.name, use.input, run.signal),
-      })),
-    );
+    const runs = await Promise.all(allowed.map((use) => this.runTool(run, use)));
     run.transcript.addToolResults(runs, uses.slice(allowed.length));
+  }
+
+  private async runTool(run: AgentRun, use: ToolUse): Promise<ToolRun> {
+    const call = { id: use.id, ...this.registry.identify(use.name), input: use.input };
+    await run.events.progress({ type: 'tool_call', call });
+    const toolRun = { use, outcome: await this.registry.callTool(use.name, use.input, run.signal) };
+    const { id, isError, outputPreview, durationMs } = toolCallRecord(toolRun);
+    await run.events.progress({
+      type: 'tool_result',
+      result: { id, isError, outputPreview, durationMs },
+    });
+    return toolRun;
   }
 
   /**

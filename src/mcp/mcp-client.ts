@@ -16,7 +16,7 @@ export interface OpenOptions {
   /** Cancels the attempt (shutdown). */
   signal: AbortSignal;
   /** Receives what a stdio server writes to stderr. */
-  onStderr(text: string): void;
+  onStderr: (text: string) => void;
 }
 
 /** A connected, initialised SDK client for one server. */

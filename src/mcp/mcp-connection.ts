@@ -17,7 +17,7 @@ const RETRY_MAX_DELAY_MS = 30_000;
 const STABLE_CONNECTION_MS = 60_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
-export type ServerStatus = 'connected' | 'failed' | 'disabled';
+type ServerStatus = 'connected' | 'failed' | 'disabled';
 
 export interface ServerSnapshot {
   name: string;
@@ -168,11 +168,11 @@ export class McpConnection {
     signal?: AbortSignal,
   ): ToolCallError {
     if (signal?.aborted) return new ToolCallError(`Tool "${tool}" was cancelled`);
-    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+    if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) {
       return new ToolCallError(`Tool "${tool}" did not answer within ${this.spec.timeoutMs} ms`);
     }
     // Anything but a JSON-RPC error from a live server means the connection itself is broken.
-    if (!(error instanceof McpError) || error.code === ErrorCode.ConnectionClosed) {
+    if (!(error instanceof McpError) || error.code === (ErrorCode.ConnectionClosed as number)) {
       this.lose(client, messageOf(error));
     }
     return new ToolCallError(`Tool "${tool}" failed: ${messageOf(error)}`);

@@ -58,7 +58,7 @@ export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       connection.availableTools().map((tool) => ({
         name: modelToolName(connection.name, tool.name),
         description: tool.description,
-        inputSchema: tool.inputSchema as ModelTool['inputSchema'],
+        inputSchema: tool.inputSchema,
       })),
     );
     return tools.filter((tool, i) => tools.findIndex((other) => other.name === tool.name) === i);
@@ -75,6 +75,12 @@ export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       ...result,
       durationMs: Math.round(performance.now() - started),
     };
+  }
+
+  /** The server and the server's own name of a model-facing tool name (server '' when unknown). */
+  identify(modelName: string): { server: string; name: string } {
+    const { connection, tool } = this.resolve(modelName);
+    return { server: connection?.name ?? '', name: tool };
   }
 
   private resolve(modelName: string): ToolTarget {

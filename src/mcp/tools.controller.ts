@@ -6,15 +6,20 @@ import { McpRegistry } from './mcp-registry.service.js';
 
 @ApiTags('tools')
 @ApiBearerAuth()
-@ApiErrorResponses(401)
 @Controller('api/v1/tools')
 export class ToolsController {
   constructor(private readonly registry: McpRegistry) {}
 
   @Get()
-  @ApiOperation({ summary: 'The configured MCP servers, their state and their allowed tools' })
-  @ApiOkResponse({ type: ToolsResponse })
-  list(): ToolsResponse {
+  @ApiOperation({
+    summary: 'List the MCP servers, their state and their allowed tools',
+    description:
+      'Every configured server in config order: connected (with the tools the agent may call), ' +
+      'failed (with the error; retried with backoff) or disabled.',
+  })
+  @ApiOkResponse({ type: ToolsResponse, description: 'Every configured server' })
+  @ApiErrorResponses([401])
+  listTools(): ToolsResponse {
     return this.registry.describeServers();
   }
 }

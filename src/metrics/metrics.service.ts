@@ -26,8 +26,4 @@ export class MetricsService {
   counter(name: string, help: string, labelNames: string[] = []): Counter {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
-
-  histogram(name: string, help: string, labelNames: string[] = [], buckets?: number[]): Histogram {
-    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
-  }
 }

@@ -43,6 +43,7 @@ export class OrchestratedChatService implements ChatExecutor {
     const { route, needsHistory } = decision.routing;
     const executor = this.executors.get(route);
     if (!executor) throw new Error(`No executor registered for route ${route}`);
+    await input.events.start(route, executor.model);
     const answer = await executor.answer({ ...input, needsHistory });
     // A cache hit reports zero usage, as on /chat/ultrafast, even when routing it took a model call.
     const usage = answer.cached ? answer.usage : addUsage(answer.usage, decision.usage);

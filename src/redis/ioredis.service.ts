@@ -54,7 +54,7 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   }
 
   async batch(commands: StoreCommand[]): Promise<unknown[]> {
-    return this.exec(this.client.pipeline(commands as string[][]));
+    return this.exec(this.client.pipeline(commands));
   }
 
   async transaction(commands: StoreCommand[]): Promise<unknown[]> {

@@ -8,7 +8,7 @@ type Entry =
 
 type Command = (args: string[]) => unknown;
 
-export class ReplyError extends Error {
+class ReplyError extends Error {
   override readonly name = 'ReplyError';
 }
 
@@ -28,24 +28,17 @@ export class MemoryKeyspace {
     del: (keys) => keys.filter((key) => this.live(key) && this.entries.delete(key)).length,
     exists: (keys) => keys.filter((key) => this.live(key)).length,
     expire: ([key, seconds]) => this.expireIn(key, Number(seconds) * 1000),
-    pexpire: ([key, ms]) => this.expireIn(key, Number(ms)),
-    ttl: ([key]) => this.ttl(key, 1000),
-    pttl: ([key]) => this.ttl(key, 1),
-    incr: ([key]) => this.incrBy(key, 1),
-    incrby: ([key, by]) => this.incrBy(key, Number(by)),
     hset: ([key, ...pairs]) => this.hset(key, pairs, false),
     hsetnx: ([key, field, value]) => this.hset(key, [field, value], true),
     hget: ([key, field]) => this.read(key, 'hash')?.value.get(field) ?? null,
     hgetall: ([key]) => Object.fromEntries(this.read(key, 'hash')?.value ?? []),
     hlen: ([key]) => this.read(key, 'hash')?.value.size ?? 0,
-    hdel: ([key, ...fields]) => this.hdel(key, fields),
     rpush: ([key, ...values]) => this.rpush(key, values),
     lrange: ([key, start, stop]) => this.lrange(key, Number(start), Number(stop)),
     ltrim: ([key, start, stop]) => this.ltrim(key, Number(start), Number(stop)),
     llen: ([key]) => this.read(key, 'list')?.value.length ?? 0,
     zadd: ([key, ...pairs]) => this.zadd(key, pairs),
     zrem: ([key, ...members]) => this.zrem(key, members),
-    zscore: ([key, member]) => numberReply(this.read(key, 'zset')?.value.get(member)),
     zcard: ([key]) => this.read(key, 'zset')?.value.size ?? 0,
     zrevrangebyscore: ([key, max, min, ...options]) =>
       this.zrevrangebyscore(key, max, min, options),
@@ -115,22 +108,6 @@ export class MemoryKeyspace {
     return 1;
   }
 
-  private ttl(key: string, unitMs: number): number {
-    const entry = this.live(key);
-    if (!entry) return -2;
-    if (entry.expiresAt === undefined) return -1;
-    return Math.round((entry.expiresAt - Date.now()) / unitMs);
-  }
-
-  private incrBy(key: string, by: number): number {
-    const entry = this.readOrCreate(key, 'string', () => '0');
-    const next = Number(entry.value) + by;
-    if (!Number.isInteger(next))
-      throw new ReplyError('ERR value is not an integer or out of range');
-    entry.value = String(next);
-    return next;
-  }
-
   private hset(key: string, pairs: string[], onlyIfAbsent: boolean): number {
     const hash = this.readOrCreate(key, 'hash', () => new Map()).value;
     let added = 0;
@@ -140,14 +117,6 @@ export class MemoryKeyspace {
       hash.set(pairs[i], pairs[i + 1]);
     }
     return added;
-  }
-
-  private hdel(key: string, fields: string[]): number {
-    const entry = this.read(key, 'hash');
-    if (!entry) return 0;
-    const removed = fields.filter((field) => entry.value.delete(field)).length;
-    if (entry.value.size === 0) this.entries.delete(key);
-    return removed;
   }
 
   private rpush(key: string, values: string[]): number {
@@ -222,10 +191,6 @@ function listBounds(length: number, start: number, stop: number): [number, numbe
   const from = Math.max(start < 0 ? length + start : start, 0);
   const to = Math.min(stop < 0 ? length + stop : stop, length - 1);
   return [from, to];
-}
-
-function numberReply(value: number | undefined): string | null {
-  return value === undefined ? null : String(value);
 }
 
 function scoreTest(

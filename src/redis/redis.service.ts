@@ -2,7 +2,7 @@ export type StoreValue = string | number;
 export type StoreCommand = [command: string, ...args: StoreValue[]];
 
 /** Synchronous command access inside the embedded store, used by a script's local twin. */
-export type LocalCall = (command: string, ...args: StoreValue[]) => unknown;
+type LocalCall = (command: string, ...args: StoreValue[]) => unknown;
 
 /**
  * An atomic server-side operation: Lua for Redis, and the same steps in TypeScript for the embedded store

@@ -1,7 +1,14 @@
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { ModelReply } from '../llm/model.types.js';
 import { Route } from '../routing/routing.types.js';
-import { RouteAnswer, StopReason, TurnInput } from './turn.types.js';
+import {
+  AnswerEvents,
+  ChatExecutor,
+  RouteAnswer,
+  RouteExecutor,
+  StopReason,
+  TurnInput,
+} from './turn.types.js';
 
 /** A single model reply as a route's answer. */
 export function answerOf(route: Route, reply: ModelReply): RouteAnswer {
@@ -21,4 +28,22 @@ export function stopReasonOf(reply: ModelReply): StopReason {
 /** The history an executor sends to the model: none when the message was found not to depend on it. */
 export function historyToSend(input: Pick<TurnInput, 'history' | 'needsHistory'>): StoredMessage[] {
   return input.needsHistory === false ? [] : input.history;
+}
+
+/** The model call's text callback when the turn is streamed: each piece becomes a delta. */
+export function deltasOf(events: AnswerEvents): ((text: string) => Promise<void>) | undefined {
+  return events.live ? (text) => events.progress({ type: 'delta', text }) : undefined;
+}
+
+/** Nobody reads the events of a plain JSON request. */
+export const SILENT_EVENTS: AnswerEvents = {
+  live: false,
+  start: async () => undefined,
+  progress: async () => undefined,
+};
+
+export function isRouteExecutor<Prefetched>(
+  executor: ChatExecutor<Prefetched>,
+): executor is RouteExecutor<Prefetched> {
+  return 'route' in executor;
 }

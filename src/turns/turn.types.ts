@@ -20,7 +20,54 @@ export interface TurnInput<Prefetched = undefined> {
   needsHistory?: boolean;
   /** The reply to the executor's `prefetch` read, made in the same round trip as the history read. */
   prefetched?: Prefetched;
+  /** Where the answer's progress goes as it is produced (a stream), or nowhere. */
+  events: AnswerEvents;
+  /** Aborted when the client goes away or a budget runs out: stop calling the model and tools. */
   signal?: AbortSignal;
+}
+
+/** A tool call as it starts, and as it ends. */
+type ToolCallStart = Pick<ToolCallRecord, 'id' | 'server' | 'name' | 'input'>;
+type ToolCallEnd = Pick<ToolCallRecord, 'id' | 'isError' | 'outputPreview' | 'durationMs'>;
+
+interface StepProgress {
+  index: number;
+  title: string;
+  status: 'running' | StepRecord['status'];
+}
+
+/** What happens while an answer is produced, in order. Concatenated deltas are the answer's text. */
+export type ProgressEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'tool_call'; call: ToolCallStart }
+  | { type: 'tool_result'; result: ToolCallEnd }
+  | { type: 'step'; step: StepProgress };
+
+/**
+ * The executors' side of a turn's events. Each call resolves once the event is on its way, so a slow
+ * reader slows the producer instead of filling memory.
+ */
+export interface AnswerEvents {
+  /** True when someone reads the events: executors then stream the model's text. */
+  readonly live: boolean;
+  /** The route and the model that will write the answer are known: before any progress. */
+  start(route: Route, model: string): Promise<void>;
+  progress(event: ProgressEvent): Promise<void>;
+}
+
+/** A turn's start as its reader sees it. */
+export interface TurnStart {
+  conversationId: string;
+  /** The id the stored answer will have. */
+  messageId: string;
+  route: Route;
+  model: string;
+}
+
+/** The reader's side of a turn's events (an SSE stream). */
+export interface TurnObserver {
+  start(start: TurnStart): Promise<void>;
+  progress(event: ProgressEvent): Promise<void>;
 }
 
 export type TurnKey = Pick<TurnInput, 'principal' | 'conversationId' | 'message'>;
@@ -68,7 +115,10 @@ export interface RouteAnswer {
   routing?: RoutingDecision;
 }
 
-/** One way of answering a turn; the chat endpoints hand one to ChatTurnService. */
+/**
+ * One way of answering a turn; the chat endpoints hand one to ChatTurnService. An executor that is not a
+ * RouteExecutor (the orchestrator) calls `events.start` itself once it knows the route.
+ */
 export interface ChatExecutor<Prefetched = undefined> {
   answer(input: TurnInput<Prefetched>): Promise<RouteAnswer>;
   /** How many recent messages the executor reads (default HISTORY_MAX_MESSAGES). */
@@ -80,6 +130,8 @@ export interface ChatExecutor<Prefetched = undefined> {
 /** An executor of one fixed route; the orchestrator keeps a registry of these. */
 export interface RouteExecutor<Prefetched = undefined> extends ChatExecutor<Prefetched> {
   readonly route: Route;
+  /** The model that writes this route's answers. */
+  readonly model: string;
   /** False when the route cannot work right now (no tools connected); absent means always. */
   available?(): boolean;
 }

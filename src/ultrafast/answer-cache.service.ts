@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
+import { ClientGoneError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AnswerCacheStore, AnswerSlot, CachedAnswer, CacheLookup } from './answer-cache.store.js';
@@ -11,16 +12,36 @@ export interface CacheOutcome<T> {
   cached: boolean;
 }
 
+export interface CacheRequest<T> {
+  /** Computes the answer on a miss; aborted only when no request waits for it any more. */
+  compute: (signal: AbortSignal) => Promise<T>;
+  /** What of a computed value may be cached; undefined when it may not (a cut answer). */
+  toCache: (value: T) => CachedAnswer | undefined;
+  /** The lookup, when the caller already made it. */
+  prefetched?: CacheLookup;
+  /** This request's own cancellation (its client went away). */
+  signal?: AbortSignal;
+}
+
+/** One model call shared by every identical miss of this process. */
+interface Flight {
+  id: string;
+  outcome: Promise<CacheOutcome<unknown>>;
+  controller: AbortController;
+  waiters: number;
+}
+
 const POLL_INTERVAL_MS = 25;
 
 /**
  * The ultrafast response cache with single flight: identical misses make one model call. In one
- * process they share a promise; across processes the first takes a lock and the others poll for its
- * answer for a bounded time, then call the model themselves.
+ * process they share it, and it is cancelled only when the last of them goes away; across processes
+ * the first takes a lock and the others poll for its answer for a bounded time, then call the model
+ * themselves.
  */
 @Injectable()
 export class AnswerCacheService {
-  private readonly inFlight = new Map<string, Promise<CacheOutcome<unknown>>>();
+  private readonly inFlight = new Map<string, Flight>();
   private readonly lookups: Counter;
   private readonly joins: Counter;
   private readonly lockWaitMs: number;
@@ -40,49 +61,79 @@ export class AnswerCacheService {
     );
   }
 
-  /**
-   * The cached answer, or `compute()` once for all identical concurrent misses. `toCache` says what of
-   * a computed value may be cached (undefined: not cacheable, e.g. a cut answer). `prefetched` is the
-   * lookup when the caller already made it.
-   */
-  async getOrCompute<T>(
-    slot: AnswerSlot,
-    compute: () => Promise<T>,
-    toCache: (value: T) => CachedAnswer | undefined,
-    prefetched?: CacheLookup,
-  ): Promise<CacheOutcome<T>> {
-    const { hit } = prefetched ?? (await this.answers.read(slot));
+  /** The cached answer, or the shared computation of all identical concurrent misses. */
+  async getOrCompute<T>(slot: AnswerSlot, request: CacheRequest<T>): Promise<CacheOutcome<T>> {
+    const { hit } = request.prefetched ?? (await this.answers.read(slot));
     if (hit) {
       this.lookups.inc({ result: 'hit' });
       return { value: hit, cached: true };
     }
     this.lookups.inc({ result: 'miss' });
-    const running = this.inFlight.get(slot.id) as Promise<CacheOutcome<T>> | undefined;
+    const running = this.inFlight.get(slot.id);
     if (running) {
       this.joins.inc();
-      return { value: (await running).value, cached: true };
+      const { value } = await this.wait(running, request.signal);
+      return { value: value as T | CachedAnswer, cached: true };
     }
-    const flight = this.fly(slot, compute, toCache).finally(() => this.inFlight.delete(slot.id));
+    const flight = this.launch(slot, request);
+    return (await this.wait(flight, request.signal)) as CacheOutcome<T>;
+  }
+
+  private launch<T>(slot: AnswerSlot, request: CacheRequest<T>): Flight {
+    const controller = new AbortController();
+    const flight: Flight = {
+      id: slot.id,
+      outcome: this.fly(slot, request, controller.signal).finally(() => this.forget(flight)),
+      controller,
+      waiters: 0,
+    };
+    // Nobody may be waiting when it fails (they all left): the failure is theirs to ignore.
+    flight.outcome.catch(() => undefined);
     this.inFlight.set(slot.id, flight);
     return flight;
   }
 
+  /** Waits for a flight; leaving it (cancelled) aborts the flight when it was the last waiter. */
+  private async wait(flight: Flight, signal?: AbortSignal): Promise<CacheOutcome<unknown>> {
+    if (signal?.aborted) throw new ClientGoneError();
+    flight.waiters++;
+    let leave: (() => void) | undefined;
+    const left = new Promise<never>((_resolve, reject) => {
+      leave = () => reject(new ClientGoneError());
+      signal?.addEventListener('abort', leave, { once: true });
+    });
+    try {
+      return await Promise.race([flight.outcome, left]);
+    } finally {
+      if (leave) signal?.removeEventListener('abort', leave);
+      if (--flight.waiters === 0 && signal?.aborted) {
+        // Abandoned: a request arriving from now on starts afresh instead of joining a cancelled call.
+        this.forget(flight);
+        flight.controller.abort();
+      }
+    }
+  }
+
+  private forget(flight: Flight): void {
+    if (this.inFlight.get(flight.id) === flight) this.inFlight.delete(flight.id);
+  }
+
   private async fly<T>(
     slot: AnswerSlot,
-    compute: () => Promise<T>,
-    toCache: (value: T) => CachedAnswer | undefined,
+    { compute, toCache }: CacheRequest<T>,
+    signal: AbortSignal,
   ): Promise<CacheOutcome<T>> {
     const token = randomUUID();
     const leader = await this.answers.tryLock(slot, token, this.lockWaitMs);
     if (!leader) {
-      const answer = await this.waitForLeader(slot);
+      const answer = await this.waitForLeader(slot, signal);
       if (answer) {
         this.joins.inc();
         return { value: answer, cached: true };
       }
     }
     try {
-      const value = await compute();
+      const value = await compute(signal);
       const cacheable = toCache(value);
       if (cacheable) await this.answers.write(slot, cacheable);
       return { value, cached: false };
@@ -91,14 +142,18 @@ export class AnswerCacheService {
     }
   }
 
-  private async waitForLeader(slot: AnswerSlot): Promise<CachedAnswer | undefined> {
+  private async waitForLeader(
+    slot: AnswerSlot,
+    signal: AbortSignal,
+  ): Promise<CachedAnswer | undefined> {
     const deadline = Date.now() + this.lockWaitMs;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !signal.aborted) {
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
       const { hit, locked } = await this.answers.poll(slot);
       if (hit) return hit;
       if (!locked) return undefined;
     }
+    if (signal.aborted) throw new ClientGoneError();
     return undefined;
   }
 }

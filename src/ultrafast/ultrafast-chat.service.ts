@@ -6,7 +6,7 @@ import { LLMService } from '../llm/llm.service.js';
 import { NO_USAGE } from '../llm/model.types.js';
 import { StoreRead } from '../redis/redis.service.js';
 import { needsHistory } from '../routing/needs-history.js';
-import { answerOf } from '../turns/route-answer.js';
+import { answerOf, deltasOf } from '../turns/route-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../turns/turn.types.js';
 import { AnswerCacheService } from './answer-cache.service.js';
 import { AnswerCacheStore, AnswerSlot, CacheLookup } from './answer-cache.store.js';
@@ -35,6 +35,10 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
     this.historyMessages = config.ultrafast.windowMessages;
   }
 
+  get model(): string {
+    return this.llm.fastModel;
+  }
+
   /**
    * The context-free entry is read with the history, so a typical hit costs one read. A global entry
    * lives in another Redis Cluster slot than the principal's keys, so it is read on its own.
@@ -46,15 +50,17 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
 
   async answer(input: TurnInput<CacheLookup>): Promise<RouteAnswer> {
     const window = this.windowFor(input);
-    const outcome = await this.cache.getOrCompute(
-      this.slotFor(input, window),
-      () => this.callModel(window, input),
-      (answer) =>
+    const outcome = await this.cache.getOrCompute(this.slotFor(input, window), {
+      compute: (signal) => this.callModel(window, { ...input, signal }),
+      toCache: (answer) =>
         answer.stopReason === 'end_turn' ? { text: answer.text, model: answer.model } : undefined,
-      window.length === 0 ? input.prefetched : undefined,
-    );
+      prefetched: window.length === 0 ? input.prefetched : undefined,
+      signal: input.signal,
+    });
     if (!outcome.cached) return outcome.value as RouteAnswer;
     const { text, model } = outcome.value;
+    // The text arrived whole (a hit, or another request's model call): one delta carries it.
+    if (text) await input.events.progress({ type: 'delta', text });
     // A joined flight in this process shares the leader's whole answer, which may have been cut.
     const stopReason = 'stopReason' in outcome.value ? outcome.value.stopReason : 'end_turn';
     return { route: this.route, text, model, usage: NO_USAGE, stopReason, cached: true };
@@ -64,7 +70,7 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
     return this.answers.locate({
       principal: turn.principal,
       conversationId: turn.conversationId,
-      model: this.llm.fastModel,
+      model: this.model,
       promptVersion: PROMPT_VERSION,
       window,
       message: turn.message,
@@ -81,14 +87,15 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
 
   private async callModel(
     window: StoredMessage[],
-    { message, signal }: TurnInput<CacheLookup>,
+    { message, signal, events }: TurnInput<CacheLookup>,
   ): Promise<RouteAnswer> {
     const reply = await this.llm.create({
-      model: this.llm.fastModel,
+      model: this.model,
       system: SYSTEM_PROMPT,
       messages: this.llm.toMessages(window, message),
       maxTokens: this.config.ultrafast.maxTokens,
       signal,
+      onText: deltasOf(events),
     });
     return answerOf(this.route, reply);
   }

@@ -7,43 +7,52 @@ import {
   forcedToolName,
   isMessagesEndpoint,
   listenOnLoopback,
+  openSse,
   readJsonBody,
   readLastUserTurn,
+  sseEventsOf,
   textBlock,
   toolUseBlock,
   writeError,
   writeMessage,
+  writeSseEvent,
 } from '../../src/llm/offline/messages-wire.js';
 import type { LocalServer } from '../../src/llm/offline/messages-wire.js';
 
 export interface RecordedRequest {
   body: Anthropic.MessageCreateParams;
   headers: IncomingHttpHeaders;
+  /** True once the client closed the connection before the response was complete. */
+  aborted: boolean;
 }
 
-export interface FakeTextReply {
+interface FakeTextReply {
   text: string;
   stopReason?: 'end_turn' | 'max_tokens';
   usage?: { input_tokens: number; output_tokens: number };
+  /** A streamed answer waits this long before each SSE event (and stops if the client leaves). */
+  eventDelayMs?: number;
+  /** A streamed answer fails after this many SSE events: an `error` event, or the socket dropped. */
+  failMidStream?: { afterEvents: number; how: 'error-event' | 'drop' };
 }
 
-export interface FakeToolUseReply {
+interface FakeToolUseReply {
   toolUses: Array<{ name: string; input: unknown; id?: string }>;
   /** Sent as a text block before the tool_use blocks. */
   text?: string;
 }
 
-export interface FakeErrorReply {
+interface FakeErrorReply {
   error: { status: number; type?: string; message?: string; retryAfterSeconds?: number };
 }
 
-export interface FakeDelayReply {
+interface FakeDelayReply {
   delayMs: number;
   /** Answered after the delay; defaults to what an unscripted request would get. */
   then?: FakeReply;
 }
 
-export interface FakeDropReply {
+interface FakeDropReply {
   drop: true;
 }
 
@@ -115,7 +124,10 @@ export class FakeAnthropic {
       writeError(res, { status: 400, message: 'Expected a JSON body with model and messages' });
       return;
     }
-    const request = { body, headers: req.headers };
+    const request: RecordedRequest = { body, headers: req.headers, aborted: false };
+    res.once('close', () => {
+      if (!res.writableFinished) request.aborted = true;
+    });
     this.requests.push(request);
     await this.play(this.script.shift() ?? this.unscriptedReply(request), request, res);
   }
@@ -137,10 +149,43 @@ export class FakeAnthropic {
       }
     } else if ('error' in reply) {
       writeError(res, reply.error);
+    } else if (request.body.stream === true && 'text' in reply && isPaced(reply)) {
+      await streamPaced(res, messageFor(reply, request.body), reply);
     } else {
       writeMessage(res, messageFor(reply, request.body), request.body.stream === true);
     }
   }
+}
+
+function isPaced(reply: FakeTextReply | FakeToolUseReply): reply is FakeTextReply {
+  return 'eventDelayMs' in reply || 'failMidStream' in reply;
+}
+
+/** Streams the SSE events one by one, as slowly (or as brokenly) as the reply says. */
+async function streamPaced(
+  res: ServerResponse,
+  message: Anthropic.Message,
+  { eventDelayMs = 0, failMidStream }: FakeTextReply,
+): Promise<void> {
+  openSse(res);
+  const events = sseEventsOf(message);
+  for (const [sent, [name, data]] of events.entries()) {
+    if (failMidStream && sent === failMidStream.afterEvents) {
+      if (failMidStream.how === 'drop') {
+        res.destroy();
+      } else {
+        writeSseEvent(res, 'error', {
+          type: 'error',
+          error: { type: 'overloaded_error', message: 'Overloaded' },
+        });
+        res.end();
+      }
+      return;
+    }
+    if (!(await waitWhileConnected(res, eventDelayMs))) return;
+    writeSseEvent(res, name, data);
+  }
+  res.end();
 }
 
 function defaultReply(body: Anthropic.MessageCreateParams): FakeReply {
@@ -188,4 +233,13 @@ function waitWhileConnected(res: ServerResponse, ms: number): Promise<boolean> {
     }, ms);
     res.once('close', onClose);
   });
+}
+
+/** A message's text, whether its content is a string or blocks (tool results included, as JSON). */
+export function contentText(content: Anthropic.MessageParam['content'] | undefined): string {
+  if (content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))
+    .join('');
 }

@@ -25,7 +25,9 @@ let program: string | undefined;
 export async function startTestMcpServer(
   transport: TestMcpTransport = 'streamable',
 ): Promise<TestMcpServerHandle> {
-  let { child, port } = await launch(transport, 0);
+  const first = await launch(transport, 0);
+  const { port } = first;
+  let { child } = first;
   return {
     url: `http://127.0.0.1:${port}${ENDPOINTS[transport]}`,
     kill: () => stop(child),

@@ -22,7 +22,9 @@ export function writeMcpConfig(servers: Record<string, object>): string {
 /** GET /api/v1/tools, one server's entry. */
 export async function readServer(t: TestApp, name: string): Promise<ServerView> {
   const response = await request(t.http).get('/api/v1/tools').set(t.alice).expect(200);
-  const server = (response.body.servers as ServerView[]).find((item) => item.name === name);
+  const server = (response.body as { servers: ServerView[] }).servers.find(
+    (item) => item.name === name,
+  );
   if (!server) throw new Error(`GET /api/v1/tools does not list ${name}`);
   return server;
 }

@@ -80,7 +80,7 @@ async function waitForClusterOk(ports: number[]): Promise<void> {
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 15_000 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
+      error ? reject(new Error(error.message, { cause: error })) : resolve(stdout),
     );
   });
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,7 @@ import { RedisService } from '../../src/redis/redis.service.js';
 
 export interface TestApp {
   app: INestApplication;
-  http: ReturnType<INestApplication['getHttpServer']>;
+  http: Server;
   config: AppConfig;
   /** Authorization headers of two principals unique to this app. */
   alice: { Authorization: string };
@@ -60,7 +61,7 @@ export async function createTestApp(
   await app.init();
   return {
     app,
-    http: app.getHttpServer(),
+    http: app.getHttpServer() as Server,
     config,
     alice: { Authorization: `Bearer alice-key-${run}` },
     bob: { Authorization: `Bearer bob-key-${run}` },

@@ -11,7 +11,10 @@ export const NO_MESSAGE = 'No message provided';
 /** The one request body of every chat endpoint. */
 export class ChatRequest {
   @ApiProperty({
-    description: 'The user message (1 to MAX_MESSAGE_CHARS characters after trimming)',
+    description:
+      'The user message: 1 to MAX_MESSAGE_CHARS (default 32000) characters after trimming; ' +
+      'missing or blank → 400 `No message provided`',
+    minLength: 1,
     example: 'What is the capital of France?',
   })
   @ValidateIf((body: ChatRequest) => !Array.isArray(body.messages) || body.message !== undefined)
@@ -24,16 +27,25 @@ export class ChatRequest {
   message!: string;
 
   @ApiPropertyOptional({
-    description: 'Continue this conversation; omitted → your `default` conversation',
-    example: 'c_7Hn2kQp9ZrT4xVb1Lm',
-    pattern: '^[A-Za-z0-9_-]{1,64}$',
+    description:
+      'The conversation to continue. Omitted → your `default` conversation, which always exists; ' +
+      'any other id must be one of yours (POST /api/v1/conversations creates one), else 404',
+    pattern: CONVERSATION_ID_PATTERN.source,
+    minLength: 1,
+    maxLength: 64,
+    example: 'default',
   })
   @ValidateIf((body: ChatRequest) => body.conversation_id !== undefined)
   @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })
   @IsString({ message: 'conversation_id must be a string' })
   conversation_id?: string;
 
-  @ApiPropertyOptional({ description: 'Answer as Server-Sent Events', default: false })
+  @ApiPropertyOptional({
+    description:
+      'Optional; omitted means false: the answer is one JSON ChatResponse. `true` asks for ' +
+      'Server-Sent Events; check the response’s Content-Type (text/event-stream or application/json)',
+    example: false,
+  })
   @ValidateIf((body: ChatRequest) => body.stream !== undefined)
   @IsBoolean({ message: 'stream must be a boolean' })
   stream?: boolean;

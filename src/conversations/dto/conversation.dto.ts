@@ -1,11 +1,42 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiParamOptions, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { ROUTES } from '../../routing/routing.types.js';
+import { type Route, ROUTES } from '../../routing/routing.types.js';
 import { trimmed } from '../../common/trimmed.js';
+import { ErrorMessages } from '../../common/api-error-responses.js';
+import { CONVERSATION_ID_PATTERN, CONVERSATION_ID_RULE } from '../conversation-id.pipe.js';
+
+/** The `:id` path parameter: `default` always exists, so Swagger UI's first try succeeds. */
+export const CONVERSATION_ID_PARAM: ApiParamOptions = {
+  name: 'id',
+  description: 'A conversation id; your `default` conversation always exists',
+  schema: {
+    type: 'string',
+    pattern: CONVERSATION_ID_PATTERN.source,
+    minLength: 1,
+    maxLength: 64,
+    example: 'default',
+  },
+};
+
+/** The 400s of a bad `:id`, in the server's words. */
+export const BAD_CONVERSATION_ID: ErrorMessages = { bad_conversation_id: CONVERSATION_ID_RULE };
+
+/** The 400s of a bad title body, in the server's words. */
+export const TITLE_RULES: ErrorMessages = {
+  title_blank: 'title must be longer than or equal to 1 characters',
+  title_too_long: 'title must be shorter than or equal to 200 characters',
+  unknown_field: 'property name should not exist',
+};
 
 export class CreateConversationRequest {
-  @ApiPropertyOptional({ example: 'Trip planning', maxLength: 200 })
+  @ApiPropertyOptional({
+    description:
+      '1 to 200 characters after trimming; omitted → taken from the first message (60 characters)',
+    example: 'Trip planning',
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsOptional()
   @trimmed()
   @IsString()
@@ -14,7 +45,12 @@ export class CreateConversationRequest {
 }
 
 export class RenameConversationRequest {
-  @ApiProperty({ example: 'Trip planning', minLength: 1, maxLength: 200 })
+  @ApiProperty({
+    description: '1 to 200 characters after trimming',
+    example: 'Trip planning',
+    minLength: 1,
+    maxLength: 200,
+  })
   @trimmed()
   @IsString()
   @Length(1, 200)
@@ -22,7 +58,13 @@ export class RenameConversationRequest {
 }
 
 export class ListConversationsQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 20,
+    minimum: 1,
+    maximum: 100,
+    description: 'Page size',
+  })
   @IsOptional()
   @Type(() => Number)
   @Max(100)
@@ -30,7 +72,9 @@ export class ListConversationsQuery {
   @IsInt({ message: 'limit must be an integer from 1 to 100' })
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @ApiPropertyOptional({
+    description: 'The next_cursor of the previous page (opaque); omitted → the first page',
+  })
   @IsOptional()
   @IsString()
   cursor?: string;
@@ -40,19 +84,23 @@ export class StoredMessageDto {
   @ApiProperty({ example: 'm_3kTq8ZpV1yQeWmB0aL' })
   message_id!: string;
 
-  @ApiProperty({ enum: ['user', 'assistant'] })
+  @ApiProperty({ enum: ['user', 'assistant'], example: 'user' })
   role!: 'user' | 'assistant';
 
   @ApiProperty({ example: 'What is the capital of France?' })
   content!: string;
 
-  @ApiProperty({ enum: ROUTES, description: 'The route of the turn this message belongs to' })
-  route!: string;
+  @ApiProperty({
+    enum: ROUTES,
+    example: 'direct_llm',
+    description: 'The route of the turn this message belongs to',
+  })
+  route!: Route;
 
-  @ApiProperty({ example: 'claude-haiku-5-5' })
+  @ApiProperty({ example: 'claude-haiku-5-5', description: 'The model that answered the turn' })
   model!: string;
 
-  @ApiProperty({ example: '2026-11-27T09:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-27T09:00:00.000Z' })
   created_at!: string;
 }
 
@@ -63,13 +111,13 @@ export class ConversationSummaryDto {
   @ApiProperty({ example: 'Trip planning' })
   title!: string;
 
-  @ApiProperty({ example: '2026-11-27T09:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-27T09:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ example: '2026-11-27T09:05:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-27T09:05:00.000Z' })
   updated_at!: string;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 4, description: 'Stored messages' })
   message_count!: number;
 }
 
@@ -80,20 +128,25 @@ export class ConversationDto {
   @ApiProperty({ example: 'Trip planning' })
   title!: string;
 
-  @ApiProperty({ example: '2026-11-27T09:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-27T09:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ example: '2026-11-27T09:05:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-27T09:05:00.000Z' })
   updated_at!: string;
 
-  @ApiProperty({ type: [StoredMessageDto] })
+  @ApiProperty({ type: [StoredMessageDto], description: 'Oldest first' })
   messages!: StoredMessageDto[];
 }
 
 export class ConversationPageDto {
-  @ApiProperty({ type: [ConversationSummaryDto] })
+  @ApiProperty({ type: [ConversationSummaryDto], description: 'Newest updated_at first' })
   items!: ConversationSummaryDto[];
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
   next_cursor!: string | null;
 }

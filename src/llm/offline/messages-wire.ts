@@ -159,7 +159,7 @@ export function writeMessage(
   else writeMessageJson(res, message);
 }
 
-export function writeMessageJson(res: ServerResponse, message: Anthropic.Message): void {
+function writeMessageJson(res: ServerResponse, message: Anthropic.Message): void {
   writeJson(res, 200, message, { 'request-id': randomId('req_') });
 }
 
@@ -195,21 +195,33 @@ function writeJson(
   res.end(payload);
 }
 
-export function writeMessageSse(res: ServerResponse, message: Anthropic.Message): void {
+function writeMessageSse(res: ServerResponse, message: Anthropic.Message): void {
+  openSse(res);
+  for (const [name, data] of sseEventsOf(message)) writeSseEvent(res, name, data);
+  res.end();
+}
+
+/** The status line and headers of a streamed Messages API response. */
+export function openSse(res: ServerResponse): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'request-id': randomId('req_'),
   });
-  const [start, ...rest] = streamEvents(message);
-  writeSseEvent(res, start.type, start);
-  writeSseEvent(res, 'ping', { type: 'ping' });
-  for (const event of rest) writeSseEvent(res, event.type, event);
-  res.end();
 }
 
-function writeSseEvent(res: ServerResponse, name: string, data: unknown): void {
+export function writeSseEvent(res: ServerResponse, name: string, data: unknown): void {
   res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** The SSE events (name, data) the real API sends for `message`, with a ping after the first. */
+export function sseEventsOf(message: Anthropic.Message): Array<[string, unknown]> {
+  const [start, ...rest] = streamEvents(message);
+  return [
+    [start.type, start],
+    ['ping', { type: 'ping' }],
+    ...rest.map((event): [string, unknown] => [event.type, event]),
+  ];
 }
 
 /** The events the real API emits for `message`, in order (without the interleaved ping). */

@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { LLMService } from '../../llm/llm.service.js';
 import { addUsage, NO_USAGE, Usage } from '../../llm/model.types.js';
-import { answerOf, historyToSend } from '../../turns/route-answer.js';
-import { RouteAnswer, RouteExecutor, StepRecord, TurnInput } from '../../turns/turn.types.js';
+import { answerOf, deltasOf, historyToSend } from '../../turns/route-answer.js';
+import {
+  AnswerEvents,
+  RouteAnswer,
+  RouteExecutor,
+  StepRecord,
+  TurnInput,
+} from '../../turns/turn.types.js';
 import { McpAgentService } from '../../mcp/mcp-agent.service.js';
 import { OrchestrationBudget } from './orchestration-budget.js';
 import { PLAN_TOOL_NAME, PLANNER_SYSTEM_PROMPT, PlannedStep, planTool, readPlan } from './plan.js';
@@ -34,6 +40,11 @@ export class ComplexOrchestrator implements RouteExecutor {
     private readonly config: AppConfig,
   ) {}
 
+  /** The model that writes the synthesis, which is the answer. */
+  get model(): string {
+    return this.llm.defaultModel;
+  }
+
   async answer(input: TurnInput): Promise<RouteAnswer> {
     const { maxSteps, maxToolCalls, timeoutMs } = this.config.orchestration;
     const budget = new OrchestrationBudget(
@@ -63,7 +74,7 @@ export class ComplexOrchestrator implements RouteExecutor {
     const { maxSteps } = this.config.orchestration;
     const reply = await this.llm
       .create({
-        model: this.llm.defaultModel,
+        model: this.model,
         system: PLANNER_SYSTEM_PROMPT,
         messages: this.llm.toMessages(historyToSend(input), input.message),
         maxTokens: this.config.llm.maxTokens,
@@ -100,7 +111,22 @@ export class ComplexOrchestrator implements RouteExecutor {
     return Promise.all(running.values());
   }
 
+  /** Runs one step, reporting it as it starts and ends. */
   private async runStep(
+    step: PlannedStep,
+    dependencies: StepOutcome[],
+    input: TurnInput,
+    budget: OrchestrationBudget,
+  ): Promise<StepOutcome> {
+    const outcome = await this.attemptStep(step, dependencies, input, budget);
+    await input.events.progress({
+      type: 'step',
+      step: { index: step.index, title: step.title, status: outcome.status },
+    });
+    return outcome;
+  }
+
+  private async attemptStep(
     step: PlannedStep,
     dependencies: StepOutcome[],
     input: TurnInput,
@@ -108,13 +134,14 @@ export class ComplexOrchestrator implements RouteExecutor {
   ): Promise<StepOutcome> {
     const blocked = dependencies.find((dependency) => dependency.status !== 'done');
     if (step.usesTools && budget.remaining === 0) budget.markExhausted('tool_calls');
-    if (blocked || budget.exhausted) {
-      const why = blocked
-        ? `step ${blocked.step.index} did not finish`
-        : `${budget.exhausted} budget used up`;
-      return skipped(step, why);
-    }
+    if (blocked) return skipped(step, `step ${blocked.step.index} did not finish`);
+    const usedUp = budgetUsedUp(budget);
+    if (usedUp) return skipped(step, usedUp);
     try {
+      await input.events.progress({
+        type: 'step',
+        step: { index: step.index, title: step.title, status: 'running' },
+      });
       const answer = await this.execute(
         step,
         stepPrompt(input.message, step, dependencies),
@@ -133,7 +160,8 @@ export class ComplexOrchestrator implements RouteExecutor {
         usage: answer.usage,
       };
     } catch (error) {
-      if (budget.exhausted) return skipped(step, `${budget.exhausted} budget used up`);
+      const usedUp = budgetUsedUp(budget);
+      if (usedUp) return skipped(step, usedUp);
       return { ...skipped(step, errorText(error)), status: 'failed' };
     }
   }
@@ -145,13 +173,20 @@ export class ComplexOrchestrator implements RouteExecutor {
     budget: OrchestrationBudget,
   ): Promise<RouteAnswer> {
     if (step.usesTools) {
+      const step = {
+        message: prompt,
+        history: [],
+        needsHistory: false,
+        events: toolEventsOf(input.events),
+        signal: budget.signal,
+      };
       return this.agent.runAgent(
-        { ...input, message: prompt, history: [], needsHistory: false, signal: budget.signal },
+        { ...input, ...step },
         { toolBudget: budget, system: STEP_SYSTEM_PROMPT },
       );
     }
     const reply = await this.llm.create({
-      model: this.llm.defaultModel,
+      model: this.model,
       system: STEP_SYSTEM_PROMPT,
       messages: [{ role: 'user', content: prompt }],
       maxTokens: this.config.llm.maxTokens,
@@ -167,7 +202,7 @@ export class ComplexOrchestrator implements RouteExecutor {
     budget: OrchestrationBudget,
   ): Promise<RouteAnswer> {
     const reply = await this.llm.create({
-      model: this.llm.defaultModel,
+      model: this.model,
       system: SYNTHESIS_SYSTEM_PROMPT,
       messages: this.llm.toMessages(
         historyToSend(input),
@@ -175,9 +210,24 @@ export class ComplexOrchestrator implements RouteExecutor {
       ),
       maxTokens: this.config.llm.maxTokens,
       signal: input.signal,
+      onText: deltasOf(input.events),
     });
     return answerOf(this.route, reply);
   }
+}
+
+/** A step's tool calls are shown as they happen; its text is not the answer, so no deltas. */
+function toolEventsOf(events: AnswerEvents): AnswerEvents {
+  return {
+    live: false,
+    start: async () => undefined,
+    progress: (event) => (event.type === 'delta' ? Promise.resolve() : events.progress(event)),
+  };
+}
+
+/** Why steps stop, once a budget has run out (read afresh: it can run out while a step runs). */
+function budgetUsedUp(budget: OrchestrationBudget): string | undefined {
+  return budget.exhausted && `${budget.exhausted} budget used up`;
 }
 
 function skipped(step: PlannedStep, why: string): StepOutcome {

@@ -46,7 +46,8 @@ export class OrchestrationBudget implements ToolCallBudget {
   }
 
   markExhausted(name: BudgetName): void {
-    this.firstExhausted ??= name;
+    // A deadline that passed unnoticed (nobody read `exhausted`) still ran out first.
+    this.firstExhausted ??= this.deadline.aborted ? 'time' : name;
   }
 
   spendTokens(usage: Usage): void {

@@ -66,18 +66,26 @@ export function readPlan(
   toolsAvailable: boolean,
 ): PlannedStep[] {
   const raw = forcedToolInput(reply, PLAN_TOOL_NAME)?.steps;
-  const steps = (Array.isArray(raw) ? raw : [])
-    .filter(isStepShape)
-    .slice(0, maxSteps)
-    .map((step, i) => ({
-      index: i + 1,
+  const proposed = Array.isArray(raw) ? (raw as unknown[]) : [];
+  // depends_on counts in the planner's own list: map its numbers to the steps that are kept.
+  const kept = new Map<number, number>();
+  const steps: PlannedStep[] = [];
+  for (const [position, step] of proposed.entries()) {
+    if (!isStepShape(step) || steps.length === maxSteps) continue;
+    const index = steps.length + 1;
+    kept.set(position + 1, index);
+    steps.push({
+      index,
       title: step.title.trim().slice(0, 200),
       instruction: step.instruction,
-      dependsOn: [...new Set(step.depends_on ?? [])].filter(
-        (dependency) => Number.isInteger(dependency) && dependency >= 1 && dependency <= i,
-      ),
+      dependsOn: [...new Set(step.depends_on ?? [])]
+        .map((dependency) => kept.get(dependency))
+        .filter(
+          (dependency): dependency is number => dependency !== undefined && dependency < index,
+        ),
       usesTools: toolsAvailable && step.uses_tools !== false,
-    }));
+    });
+  }
   if (steps.length > 0) return steps;
   return [
     {

@@ -82,33 +82,26 @@ export class RouteDecider {
       conversationId: context.conversationId,
     };
     try {
-      const known = await this.decisions.read(key);
+      const known = await this.decisions.read(key).catch(() => undefined);
       if (known) return { decidedBy: 'llm', chosen: known, usage: NO_USAGE };
-      const escalated = await this.escalate(input, local);
-      if (!escalated) {
-        return {
-          decidedBy: 'fallback',
-          chosen: withNote(local, 'router model gave no usable route'),
-          usage: NO_USAGE,
-        };
+      const { decision, usage } = await this.escalate(input, local);
+      if (!decision) {
+        const chosen = withNote(local, 'router model gave no usable route');
+        return { decidedBy: 'fallback', chosen, usage };
       }
-      if (context.remember)
-        await this.decisions.write(key, escalated.decision).catch(() => undefined);
-      return { decidedBy: 'llm', chosen: escalated.decision, usage: escalated.usage };
+      if (context.remember) await this.decisions.write(key, decision).catch(() => undefined);
+      return { decidedBy: 'llm', chosen: decision, usage };
     } catch (error) {
       this.logger.warn(`Routing escalation failed, using the local decision: ${String(error)}`);
-      return {
-        decidedBy: 'fallback',
-        chosen: withNote(local, 'router model unavailable'),
-        usage: NO_USAGE,
-      };
+      const chosen = withNote(local, 'router model unavailable');
+      return { decidedBy: 'fallback', chosen, usage: NO_USAGE };
     }
   }
 
   private async escalate(
     input: RoutingInput,
     local: LocalDecision,
-  ): Promise<{ decision: EscalatedDecision; usage: Usage } | undefined> {
+  ): Promise<{ decision?: EscalatedDecision; usage: Usage }> {
     const reply = await this.llm.create({
       model: this.llm.fastModel,
       system: ROUTER_SYSTEM_PROMPT,
@@ -118,8 +111,7 @@ export class RouteDecider {
       toolChoice: { type: 'tool', name: ROUTE_TOOL.name },
       timeoutMs: ESCALATION_TIMEOUT_MS,
     });
-    const decision = parseEscalation(reply, input.toolsAvailable);
-    return decision && { decision, usage: reply.usage };
+    return { decision: parseEscalation(reply, input.toolsAvailable), usage: reply.usage };
   }
 }
 

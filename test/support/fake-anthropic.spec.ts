@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { APIError, ClientOptions } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FakeAnthropic } from '../../../test/support/fake-anthropic.js';
+import { FakeAnthropic } from './fake-anthropic.js';
 
 const MODEL = 'claude-test-model';
 

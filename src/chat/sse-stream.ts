@@ -1,0 +1,74 @@
+import { ServerResponse } from 'node:http';
+
+/** A comment line this often while nothing else is written, so proxies keep the connection open. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * A Server-Sent Events response written on Node's own ServerResponse, so it is the same under every HTTP
+ * adapter. The headers go out with the first event. A write waits for 'drain' when the socket's buffer is
+ * full, so a slow reader slows the producer instead of filling memory; writes after the client left are
+ * dropped.
+ */
+export class SseStream {
+  private heartbeat?: NodeJS.Timeout;
+  private wroteSinceBeat = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly heartbeatMs = HEARTBEAT_MS,
+  ) {}
+
+  /** True once the headers (200, text/event-stream) are sent: errors must then be events. */
+  get started(): boolean {
+    return this.res.headersSent;
+  }
+
+  async send(event: string, data: unknown): Promise<void> {
+    if (this.gone) return;
+    this.open();
+    this.wroteSinceBeat = true;
+    await this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Ends a started stream; one that never started is left for an error response. */
+  end(): void {
+    clearInterval(this.heartbeat);
+    if (this.started && !this.gone) this.res.end();
+  }
+
+  private get gone(): boolean {
+    return this.res.destroyed || this.res.writableEnded;
+  }
+
+  private open(): void {
+    if (this.res.headersSent) return;
+    this.res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs).unref();
+    this.res.once('close', () => clearInterval(this.heartbeat));
+  }
+
+  private beat(): void {
+    if (!this.wroteSinceBeat && !this.gone && !this.res.writableNeedDrain) {
+      this.res.write(': keep-alive\n\n');
+    }
+    this.wroteSinceBeat = false;
+  }
+
+  private write(chunk: string): Promise<void> {
+    if (this.res.write(chunk)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.once('drain', done);
+      this.res.once('close', done);
+    });
+  }
+}
