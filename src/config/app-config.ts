@@ -81,5 +81,7 @@ export class AppConfig {
   agent!: AgentConfig;
   orchestration!: OrchestrationConfig;
   mcp!: McpConfig;
+  /** Requests per principal per 60 s window, across all instances. */
+  rateLimitPerMinute!: number;
   logLevel!: LogLevel;
 }

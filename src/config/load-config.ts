@@ -55,9 +55,6 @@ export function loadConfig(env: Environment): AppConfig {
     );
   }
 
-  // Validated now so a bad value stops the start; enforced by the rate limiter when it lands.
-  read.int('RATE_LIMIT_PER_MINUTE', 60, 1);
-
   const config: AppConfig = {
     http: {
       port: read.int('PORT', 3000, 1, 65535),
@@ -96,6 +93,7 @@ export function loadConfig(env: Environment): AppConfig {
       routerLlm: read.oneOf('ROUTER_LLM', ['on', 'off'], 'on') === 'on',
     },
     mcp: { configPath: read.string('MCP_CONFIG'), workspaceDir },
+    rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 60, 1),
     logLevel: read.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['debug', 'info', 'warn', 'error', 'silent'],

@@ -28,6 +28,9 @@ export class MemoryKeyspace {
     del: (keys) => keys.filter((key) => this.live(key) && this.entries.delete(key)).length,
     exists: (keys) => keys.filter((key) => this.live(key)).length,
     expire: ([key, seconds]) => this.expireIn(key, Number(seconds) * 1000),
+    pexpire: ([key, ms, ...options]) => this.expireIn(key, Number(ms), options),
+    pttl: ([key]) => this.pttl(key),
+    incr: ([key]) => this.incr(key),
     hset: ([key, ...pairs]) => this.hset(key, pairs, false),
     hsetnx: ([key, field, value]) => this.hset(key, [field, value], true),
     hget: ([key, field]) => this.read(key, 'hash')?.value.get(field) ?? null,
@@ -100,12 +103,32 @@ export class MemoryKeyspace {
     return 'OK';
   }
 
-  private expireIn(key: string, ms: number): number {
+  /** EXPIRE/PEXPIRE; the NX option sets a TTL only on a key that has none. */
+  private expireIn(key: string, ms: number, options: string[] = []): number {
     const entry = this.live(key);
     if (!entry) return 0;
+    if (options.some((option) => option.toUpperCase() === 'NX') && entry.expiresAt !== undefined) {
+      return 0;
+    }
     if (ms <= 0) this.entries.delete(key);
     else entry.expiresAt = Date.now() + ms;
     return 1;
+  }
+
+  private pttl(key: string): number {
+    const entry = this.live(key);
+    if (!entry) return -2;
+    return entry.expiresAt === undefined ? -1 : Math.max(entry.expiresAt - Date.now(), 0);
+  }
+
+  private incr(key: string): number {
+    const entry = this.readOrCreate(key, 'string', () => '0');
+    const next = Number(entry.value) + 1;
+    if (!Number.isSafeInteger(next)) {
+      throw new ReplyError('ERR value is not an integer or out of range');
+    }
+    entry.value = String(next);
+    return next;
   }
 
   private hset(key: string, pairs: string[], onlyIfAbsent: boolean): number {
