@@ -27,8 +27,8 @@ export default {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Apps start real MCP servers and redis-servers; a loaded 2-core CI needs room.
-      testTimeout: 30_000,
     },
   ],
+  // e2e apps start real MCP servers and redis-servers; a loaded 2-core CI needs room.
+  testTimeout: 30_000,
 };

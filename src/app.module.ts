@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { LLMModule } from './llm/llm.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         CommonModule,
         MetricsModule,
         AuthModule,
+        RateLimitModule,
         RedisModule,
         LLMModule,
         HealthModule,

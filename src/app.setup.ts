@@ -3,16 +3,26 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { assertUtf8Json, refuseDeclaredOversizedBodies } from './common/body-bytes.js';
 import { AppLogger } from './common/app-logger.js';
 import { AppConfig } from './config/app-config.js';
 
-/** Everything main.ts and the e2e app factory share: headers, CORS, body limits, Swagger, shutdown. */
+/**
+ * Everything main.ts and the e2e app factory share: server timeouts, body limits, headers, CORS,
+ * Swagger, shutdown.
+ */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   app.useLogger(new AppLogger(app.get(Logger)));
+  configureHttpServer(app.getHttpServer() as Server);
+  app.use(refuseDeclaredOversizedBodies(config.http.maxBodyBytes));
   const express = app as NestExpressApplication;
   express.useBodyParser('json', {
     limit: config.http.maxBodyBytes,
     type: ['application/json', 'application/*+json'],
+    // Nest's option type leaves `verify` out (its rawBody option uses it; we do not set rawBody).
+    verify: (_req: IncomingMessage, _res: ServerResponse, bytes: Buffer, charset: string) =>
+      assertUtf8Json(bytes, charset),
   });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   if (config.http.corsOrigins.length > 0) {
@@ -23,6 +33,36 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   }
   app.enableShutdownHooks();
   setUpSwagger(app);
+}
+
+/**
+ * Timeouts of Node's HTTP server, the one under Express and Fastify alike. Node's `requestTimeout` and
+ * `headersTimeout` bound *receiving* a request (the clock stops once the whole body is in), never the
+ * answer: an SSE stream or a slow model call is not cut by them (test/hostile-input.e2e-spec.ts checks
+ * both). Past either, Node itself answers `408 Request Timeout` with `Connection: close` (no body, so not
+ * our error shape) and closes the connection. Headers over Node's 16 KiB limit get
+ * `431 Request Header Fields Too Large` the same way, before any of our code runs.
+ */
+export const HTTP_SERVER_TIMEOUTS = {
+  /** All the headers of a request from its first byte, or of a new connection that sends nothing
+   * (slowloris): headers are a few KiB at most. Not applied to an idle kept-alive connection. */
+  headersTimeout: 10_000,
+  /** The whole request, headers and body: MAX_BODY_BYTES (1 MiB) at about 35 KB/s. */
+  requestTimeout: 30_000,
+  /** An idle kept-alive connection: longer than the 60 s idle timeout of common load balancers, so that
+   * they, not we, close it (else a request they send on a connection we just closed fails as a 502). */
+  keepAliveTimeout: 65_000,
+  /** How often Node enforces the first two (its default, 30 s, would let a stalled request outlive them
+   * by up to 30 s). Read when the server starts listening, so it is set before `listen`. */
+  connectionsCheckingInterval: 1_000,
+};
+
+function configureHttpServer(server: Server): void {
+  server.headersTimeout = HTTP_SERVER_TIMEOUTS.headersTimeout;
+  server.requestTimeout = HTTP_SERVER_TIMEOUTS.requestTimeout;
+  server.keepAliveTimeout = HTTP_SERVER_TIMEOUTS.keepAliveTimeout;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+    HTTP_SERVER_TIMEOUTS.connectionsCheckingInterval;
 }
 
 /** The response header every route sets (see common/request-id.ts). */

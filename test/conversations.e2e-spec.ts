@@ -6,7 +6,8 @@ describe.each(storeVariants())('/api/v1/conversations on the $name store', ({ en
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp(env);
+    // Paging needs conversations of over 100 messages: more turns than one minute's default budget.
+    t = await createTestApp({ ...env, RATE_LIMIT_PER_MINUTE: '10000' });
   });
 
   afterAll(() => t.close());
@@ -98,6 +99,116 @@ describe.each(storeVariants())('/api/v1/conversations on the $name store', ({ en
     await api().delete('/api/v1/conversations/default').set(t.bob).expect(204);
     const emptied = await api().get('/api/v1/conversations/default').set(t.bob).expect(200);
     expect(emptied.body.messages).toEqual([]);
+  });
+
+  describe('reading a conversation a page of messages at a time', () => {
+    interface Message {
+      message_id: string;
+      role: string;
+      content: string;
+    }
+    const TURNS = 7;
+    let id: string;
+    let all: Message[];
+
+    const page = (query: Record<string, string | number>) =>
+      api().get(`/api/v1/conversations/${id}`).query(query).set(t.alice);
+
+    beforeAll(async () => {
+      ({ conversation_id: id } = (await api().post('/api/v1/conversations').set(t.alice).send({}))
+        .body as { conversation_id: string });
+      for (let i = 0; i < TURNS; i++) {
+        await api()
+          .post('/api/v1/chat/direct')
+          .set(t.alice)
+          .send({ message: `turn ${i}`, conversation_id: id })
+          .expect(200);
+      }
+      const whole = await page({ limit: 1000 }).expect(200);
+      expect(whole.body.next_before).toBeNull();
+      all = whole.body.messages;
+    });
+
+    it('holds every message, oldest first, when the page is large enough', () => {
+      expect(all).toHaveLength(2 * TURNS);
+      expect(all.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(
+        Array.from({ length: TURNS }, (_, i) => `turn ${i}`),
+      );
+    });
+
+    it('gives the newest `limit`, oldest first, and next_before to page back to the start', async () => {
+      const first = await page({ limit: 3 }).expect(200);
+      expect(first.body).toMatchObject({ conversation_id: id, messages: all.slice(-3) });
+      expect(first.body.next_before).toBe(all.at(-3)?.message_id);
+
+      const pages: Message[][] = [first.body.messages];
+      let before: string | null = first.body.next_before;
+      while (before) {
+        const older = await page({ limit: 3, before }).expect(200);
+        expect(older.body.messages.length).toBeGreaterThan(0);
+        expect(older.body.messages.length).toBeLessThanOrEqual(3);
+        pages.unshift(older.body.messages);
+        before = older.body.next_before;
+      }
+      expect(pages.flat()).toEqual(all);
+      expect(pages[0]).toHaveLength((2 * TURNS) % 3 || 3);
+    });
+
+    it('reads exactly `limit` before a message anywhere in the list, deep or near the end', async () => {
+      for (const at of [1, 2, 5, 8, 13]) {
+        const response = await page({ limit: 4, before: all[at].message_id }).expect(200);
+        expect(response.body.messages).toEqual(all.slice(Math.max(at - 4, 0), at));
+        expect(response.body.next_before).toBe(at > 4 ? all[at - 4].message_id : null);
+      }
+      const oldest = await page({ before: all[0].message_id }).expect(200);
+      expect(oldest.body).toMatchObject({ messages: [], next_before: null });
+    });
+
+    it('defaults to the newest 100 messages', async () => {
+      for (let i = 0; i < 51 - TURNS; i++) {
+        await api()
+          .post('/api/v1/chat/direct')
+          .set(t.alice)
+          .send({ message: `more ${i}`, conversation_id: id })
+          .expect(200);
+      }
+      const newest = await page({}).expect(200);
+      expect(newest.body.messages).toHaveLength(100);
+      expect(newest.body.messages.slice(0, 12)).toEqual(all.slice(2));
+      const oldest = await page({ before: newest.body.next_before as string }).expect(200);
+      expect(oldest.body).toEqual(
+        expect.objectContaining({ messages: all.slice(0, 2), next_before: null }),
+      );
+    });
+
+    it.each([
+      [{ limit: 0 }, 'limit must not be less than 1'],
+      [{ limit: 1001 }, 'limit must not be greater than 1000'],
+      [{ limit: 'abc' }, 'limit must be an integer from 1 to 1000'],
+      [{ limit: 2.5 }, 'limit must be an integer from 1 to 1000'],
+      [{ before: 'not a message id' }, 'before must be a message_id'],
+      [{ before: 'm_x'.repeat(30) }, 'before must be a message_id'],
+      [{ before: 'm_nosuchmessage' }, 'before is not a message of this conversation'],
+      [{ cursor: 'x' }, 'property cursor should not exist'],
+    ])('%j → 400 naming the rule', async (query, message) => {
+      const response = await page(query).expect(400);
+      expect(response.body).toMatchObject({ statusCode: 400, request_id: expect.any(String) });
+      expect(String(response.body.message)).toContain(message);
+    });
+
+    it('refuses a message of another conversation as `before`, and 404s another principal first', async () => {
+      const other = await api()
+        .get('/api/v1/conversations/default')
+        .query({ before: all[3].message_id })
+        .set(t.alice)
+        .expect(400);
+      expect(other.body.message).toMatch(/pass next_before as returned/);
+      await api()
+        .get(`/api/v1/conversations/${id}`)
+        .query({ before: all[3].message_id })
+        .set(t.bob)
+        .expect(404);
+    });
   });
 
   it('names the rule a bad limit breaks', async () => {

@@ -156,6 +156,10 @@ describe('the agent over the filesystem server (stdio)', () => {
     expect(body.tool_calls).toHaveLength(2);
     expect(body.tool_calls[0]).toMatchObject({ name: 'read_text_file', is_error: true });
     expect(body.tool_calls[0].output_preview).toMatch(/ENOENT|no such file/i);
+    // The server's absolute paths are told relative to its folder, to the model and in the preview.
+    expect(body.tool_calls[0].output_preview).toContain("'<workspace>/missing.txt'");
+    expect(body.tool_calls[0].output_preview).not.toContain(dir);
+    expect(JSON.stringify(toolResultsIn(fake.requests[1]))).not.toContain(dir);
     expect(body.tool_calls[1]).toMatchObject({ name: 'list_directory', is_error: false });
     expect(toolResultsIn(fake.requests[1])[0]).toMatchObject({ is_error: true });
     expect(body.response).toContain('does not exist');
@@ -181,6 +185,12 @@ describe('the agent over the filesystem server (stdio)', () => {
       true,
     ]);
     expect(body.tool_calls[0].output_preview).toContain('Access denied');
+    for (const call of body.tool_calls as Array<{ output_preview: string }>) {
+      expect(call.output_preview).toContain('<workspace>/../private/secret.txt');
+      expect(call.output_preview).toContain('not in <workspace>');
+      expect(call.output_preview).not.toContain(outside);
+    }
+    expect(JSON.stringify(toolResultsIn(fake.requests[1]))).not.toContain(dir);
     expect(JSON.stringify(body)).not.toContain(SECRET);
     expect(JSON.stringify(fake.requests.map((recorded) => recorded.body))).not.toContain(SECRET);
   });

@@ -149,7 +149,13 @@ describe('the OpenAPI document (GET /api/docs-json)', () => {
   it('documents only responses that can happen', () => {
     expect(Object.keys(endpoint('createConversation').responses)).not.toContain('404');
     expect(Object.keys(endpoint('listConversations').responses)).not.toContain('404');
-    expect(Object.keys(endpoint('listTools').responses)).toEqual(['200', '401']);
+    expect(Object.keys(endpoint('listTools').responses)).toEqual(['200', '401', '429']);
+    expect(endpoint('listTools').responses['429'].headers?.['Retry-After']).toBeDefined();
+    for (const operationId of ['chatDirect', 'chatOrchestrated']) {
+      expect(Object.keys(endpoint(operationId).responses)).toEqual(
+        expect.arrayContaining(['409', '422', '429']),
+      );
+    }
     expect(Object.keys(endpoint('healthLive').responses)).toEqual(['200']);
     expect(Object.keys(endpoint('healthReady').responses)).toEqual(['200', '503']);
   });

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { routingDecisionSlot } from '../src/orchestration/router/routing-decision.cache.js';
-import { ROUTER_VERSION } from '../src/routing/local-router.js';
 import { FakeAnthropic, FakeReply, RecordedRequest } from './support/fake-anthropic.js';
 import { waitForServer, writeMcpConfig } from './support/mcp-tools.js';
 import { createTestApp, TestApp } from './support/test-app.js';
@@ -464,19 +462,12 @@ describe('routing escalation to the fast model (ROUTER_LLM=on)', () => {
       REDIS_URL: process.env.TEST_REDIS_URL,
       MCP_CONFIG: noTools,
     };
-    [first, second] = await Promise.all([createTestApp(env), createTestApp(env)]);
-    const redis = new Redis(process.env.TEST_REDIS_URL as string);
-    const keys = AMBIGUOUS.map(
-      (message) =>
-        routingDecisionSlot({
-          routerVersion: ROUTER_VERSION,
-          input: { message, history: [], toolsAvailable: false },
-          principal: '',
-          conversationId: '',
-        }).key,
-    );
-    await redis.del(...keys);
-    await redis.quit();
+    // Two instances of one deployment: the same users, one Redis.
+    const users = randomUUID().slice(0, 8);
+    [first, second] = await Promise.all([
+      createTestApp(env, { users }),
+      createTestApp(env, { users }),
+    ]);
   });
 
   afterAll(async () => {
@@ -535,7 +526,14 @@ describe('routing escalation to the fast model (ROUTER_LLM=on)', () => {
           }
         : { text: 'a direct answer' },
     );
-    const answered = await post(first, 'orchestrated', { message: 'the thing' }).expect(200);
+    const { body: conversation } = await request(first.http)
+      .post('/api/v1/conversations')
+      .set(first.alice)
+      .send({});
+    const answered = await post(first, 'orchestrated', {
+      message: 'the thing',
+      conversation_id: conversation.conversation_id,
+    }).expect(200);
     expect(answered.body.routing).toMatchObject({ decided_by: 'llm', reason: 'model: vague' });
     expect(fake.requests).toHaveLength(2);
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { conversationKeys } from '../src/conversations/conversation-keys.js';
+import { RedisService } from '../src/redis/redis.service.js';
 import { contentText, FakeAnthropic } from './support/fake-anthropic.js';
 import { createTestApp, storeVariants, TestApp } from './support/test-app.js';
 
@@ -171,6 +173,24 @@ describe.each(storeVariants())('POST /api/v1/chat/ultrafast on the $name store',
     const replay = await play();
     expect(replay.body.cached).toBe(false);
     expect(fake.requests.length).toBe(calls + 1);
+  });
+
+  it('caches nothing from a history deleted while its answer was being written', async () => {
+    const { body } = await request(t.http).post('/api/v1/conversations').set(t.bob).send({});
+    const id = (body as { conversation_id: string }).conversation_id;
+    await ask(t, t.bob, { message: unique('What is the capital of Peru?'), conversation_id: id });
+    fake.enqueue({ delayMs: 300, then: { text: 'Santiago.' } });
+    const followUp = request(t.http)
+      .post('/api/v1/chat/ultrafast')
+      .set(t.bob)
+      .send({ message: 'And Chile?', conversation_id: id })
+      .then((response) => response);
+    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await request(t.http).delete(`/api/v1/conversations/${id}`).set(t.bob).expect(204);
+
+    expect((await followUp).status).toBe(404);
+    const { derived } = conversationKeys(t.bobId, id);
+    expect(await t.app.get(RedisService).batch([['exists', derived]])).toEqual([0]);
   });
 
   it('does not cache an answer cut by max_tokens', async () => {

@@ -2,6 +2,7 @@ import { applyDecorators, HttpCode, Post, Type } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   getSchemaPath,
@@ -16,6 +17,7 @@ import {
 } from './dto/stream-events.dto.js';
 import { ApiErrorResponses, ErrorMessages } from '../common/api-error-responses.js';
 import { CONVERSATION_ID_RULE } from '../conversations/conversation-id.pipe.js';
+import { CountedByTurn } from '../rate-limit/rate-limit.guard.js';
 import { ChatRequest, NO_MESSAGE } from './dto/chat-request.dto.js';
 import { ChatResponse } from './dto/chat-response.dto.js';
 
@@ -46,10 +48,23 @@ export function ChatEndpoint(
   return applyDecorators(
     Post(path),
     HttpCode(200),
+    CountedByTurn(),
     ApiOperation({ summary, description }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes a retry safe: a repeat of a completed request with the same key (same principal, ' +
+        'endpoint and body, within 24 h) answers the first response again without a new turn; ' +
+        'while the first is still running, 409; the same key with another body, 422. A first ' +
+        'attempt that failed (nothing stored) releases the key.',
+      schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]{1,128}$' },
+    }),
     ApiChatRequestBody(example),
     ApiChatAnswer(response),
-    ApiErrorResponses([400, 401, 404, 413, 415, 502, 503, 504], { 400: CHAT_BAD_REQUEST }),
+    ApiErrorResponses([400, 401, 404, 409, 413, 415, 422, 429, 502, 503, 504], {
+      400: CHAT_BAD_REQUEST,
+    }),
   );
 }
 

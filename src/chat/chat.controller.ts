@@ -102,11 +102,12 @@ export class ChatController {
     description:
       'Reads the conversation’s history exactly as POST /api/v1/chat/orchestrated would and returns ' +
       'its routing decision with every route’s score. No answer is generated and nothing is stored; ' +
-      'the fast model is asked only when the local analysis is unsure and ROUTER_LLM=on.',
+      'the fast model is asked only when the local analysis is unsure and ROUTER_LLM=on. `stream` ' +
+      'is accepted and ignored: the decision is always one JSON body.',
   })
   @ApiChatRequestBody('Analyze my codebase and create a summary report')
   @ApiOkResponse({ type: RouteDecisionDto, description: 'The routing decision' })
-  @ApiErrorResponses([400, 401, 404, 413, 415, 503], {
+  @ApiErrorResponses([400, 401, 404, 413, 415, 429, 503], {
     400: CHAT_BAD_REQUEST,
     503: { store_unavailable: STORE_UNAVAILABLE },
   })

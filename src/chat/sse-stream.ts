@@ -2,12 +2,18 @@ import { ServerResponse } from 'node:http';
 
 /** A comment line this often while nothing else is written, so proxies keep the connection open. */
 const HEARTBEAT_MS = 15_000;
+/**
+ * How long one event may wait for a reader that stopped reading. Past it the connection is closed,
+ * which cancels the turn like any disconnect: a stalled reader holds neither memory nor the model
+ * call (and so not the other requests sharing an ultrafast call) for longer.
+ */
+const STALLED_READER_MS = 30_000;
 
 /**
  * A Server-Sent Events response written on Node's own ServerResponse, so it is the same under every HTTP
  * adapter. The headers go out with the first event. A write waits for 'drain' when the socket's buffer is
- * full, so a slow reader slows the producer instead of filling memory; writes after the client left are
- * dropped.
+ * full, so a slow reader slows the producer instead of filling memory, up to STALLED_READER_MS; writes
+ * after the client left are dropped.
  */
 export class SseStream {
   private heartbeat?: NodeJS.Timeout;
@@ -16,6 +22,7 @@ export class SseStream {
   constructor(
     private readonly res: ServerResponse,
     private readonly heartbeatMs = HEARTBEAT_MS,
+    private readonly stalledReaderMs = STALLED_READER_MS,
   ) {}
 
   /** True once the headers (200, text/event-stream) are sent: errors must then be events. */
@@ -62,7 +69,9 @@ export class SseStream {
   private write(chunk: string): Promise<void> {
     if (this.res.write(chunk)) return Promise.resolve();
     return new Promise((resolve) => {
+      const stalled = setTimeout(() => this.res.destroy(), this.stalledReaderMs);
       const done = () => {
+        clearTimeout(stalled);
         this.res.off('drain', done);
         this.res.off('close', done);
         resolve();

@@ -4,10 +4,11 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { clientGoneSignal } from '../common/client-gone.js';
 import { errorBodyOf, faultDetail } from '../common/error-body.js';
 import { assignRequestId } from '../common/request-id.js';
-import { ChatTurnService } from '../turns/chat-turn.service.js';
+import { ChatTurnService, TurnOptions } from '../turns/chat-turn.service.js';
 import { ChatExecutor, ProgressEvent, TurnObserver, TurnRequest } from '../turns/turn.types.js';
 import { progressEventOf, startEventOf, toChatResponse } from './chat-response.mapper.js';
 import { ChatRequest } from './dto/chat-request.dto.js';
+import { idempotencyOf } from './idempotency-key.js';
 import { SseStream } from './sse-stream.js';
 
 /** The request and response of one HTTP exchange: the adapter's objects and Node's own. */
@@ -37,12 +38,15 @@ export class TurnResponder {
     request: ChatRequest,
     executor: ChatExecutor<Prefetched>,
   ): Promise<void> {
-    const signal = clientGoneSignal(exchange.res);
+    const options = {
+      signal: clientGoneSignal(exchange.res),
+      idempotency: idempotencyOf(exchange.req, request),
+    };
     if (request.stream === true) {
-      await this.stream(exchange, principal, request, executor, signal);
+      await this.stream(exchange, principal, request, executor, options);
       return;
     }
-    const result = await this.turns.run(principal, turnRequest(request), executor, { signal });
+    const result = await this.turns.run(principal, turnRequest(request), executor, options);
     this.adapterHost.httpAdapter.reply(exchange.reply, toChatResponse(result), 200);
   }
 
@@ -55,7 +59,7 @@ export class TurnResponder {
     principal: string,
     request: ChatRequest,
     executor: ChatExecutor<Prefetched>,
-    signal: AbortSignal,
+    options: TurnOptions,
   ): Promise<void> {
     const sse = new SseStream(res);
     const observer: TurnObserver = {
@@ -67,8 +71,8 @@ export class TurnResponder {
     };
     try {
       const result = await this.turns.run(principal, turnRequest(request), executor, {
+        ...options,
         observer,
-        signal,
       });
       await sse.send('done', toChatResponse(result));
     } catch (error) {

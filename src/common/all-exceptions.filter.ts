@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import { errorBodyOf, faultDetail } from './error-body.js';
+import { RateLimitedError } from './errors.js';
 import { assignRequestId, rawHttp } from './request-id.js';
 
 /** The one place that shapes every error response: {statusCode, error, message, request_id}. */
@@ -20,6 +22,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (!res.writableEnded) res.end();
       return;
     }
+    if (exception instanceof RateLimitedError) {
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
+    if (bodyStillArriving(req)) res.setHeader('Connection', 'close');
     this.adapterHost.httpAdapter.reply(ctx.getResponse(), body, body.statusCode);
   }
+}
+
+/**
+ * Refused before its body was in (413 from Content-Length, 415): the connection is closed after the
+ * answer rather than kept to read a body nobody will use, or to wait for one a stalled client never
+ * sends. A request without a body is left alone (it may be answered before Node marks it complete).
+ */
+function bodyStillArriving(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  const declared = (length !== undefined && length !== '0') || req.headers['transfer-encoding'];
+  return Boolean(declared) && !req.complete;
 }

@@ -1,9 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
+import { NOT_UTF8_CHARSET } from './body-bytes.js';
+import { BODY_TOO_LARGE } from './error-body.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
-type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 502 | 503 | 504;
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
 
 /** Named examples of one status: example name → the `message` the server sends. */
 export type ErrorMessages = Record<string, string>;
@@ -33,13 +35,33 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
     description: 'Unknown conversation, or another principal’s (the same answer)',
     messages: { not_found: 'Conversation not found' },
   },
+  409: {
+    description: 'A request with this Idempotency-Key is still in progress',
+    messages: {
+      in_flight:
+        'A request with this Idempotency-Key is still in progress; retry once it has finished',
+    },
+  },
   413: {
     description: 'Body larger than MAX_BODY_BYTES',
-    messages: { too_large: 'Request body is larger than MAX_BODY_BYTES' },
+    messages: { too_large: BODY_TOO_LARGE },
   },
   415: {
     description: 'Body is not application/json',
-    messages: { not_json: 'Content-Type must be application/json' },
+    messages: { not_json: 'Content-Type must be application/json', not_utf8: NOT_UTF8_CHARSET },
+  },
+  422: {
+    description: 'The Idempotency-Key was already used with a different request',
+    messages: {
+      key_reused:
+        'This Idempotency-Key was already used with a different request; use a new key for a new request',
+    },
+  },
+  429: {
+    description:
+      'Over RATE_LIMIT_PER_MINUTE for this principal; `Retry-After` says in how many seconds a ' +
+      'request is accepted again',
+    messages: { rate_limited: 'Rate limit of 60 requests a minute reached; retry in 42 s' },
   },
   502: {
     description: 'The model provider failed or rejected our request (after retries)',
@@ -52,12 +74,24 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
     description: 'The store is unreachable or the model provider refuses our credentials',
     messages: {
       store_unavailable: STORE_UNAVAILABLE,
+      outcome_unknown:
+        'The store did not confirm saving this turn, so it may or may not be in the conversation. ' +
+        'Retry with the same Idempotency-Key to get the saved answer (or a new one if it was not ' +
+        'saved); without a key, read the conversation before retrying',
       credentials_refused: 'The model provider refused our credentials',
     },
   },
   504: {
     description: 'The model provider did not answer within LLM_TIMEOUT_MS, retries included',
     messages: { timeout: 'The model provider did not answer within 60000 ms' },
+  },
+};
+
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Whole seconds until a request of this principal is accepted again',
+    required: true,
+    schema: { type: 'integer', minimum: 1, maximum: 60 },
   },
 };
 
@@ -78,6 +112,7 @@ export function ApiErrorResponses(
         type: ErrorResponseDto,
         description: ERRORS[status].description,
         examples: examplesOf(status, messages[status] ?? ERRORS[status].messages),
+        ...(status === 429 && { headers: RETRY_AFTER }),
       }),
     ),
   );

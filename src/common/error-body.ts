@@ -2,6 +2,9 @@ import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { ErrorResponseDto } from './error-response.dto.js';
 
+/** The 413 message, whichever check finds the body too large. */
+export const BODY_TOO_LARGE = 'Request body is larger than MAX_BODY_BYTES';
+
 /** Errors raised by body parsers carry their HTTP status (413 too large, 400 malformed JSON). */
 type ParserError = Error & { status?: number; statusCode?: number; expose?: boolean };
 
@@ -47,7 +50,7 @@ function describe(exception: unknown): { statusCode: number; message: string | s
 }
 
 function parserMessage(error: ParserError, status: number): string {
-  if (status === 413) return 'Request body is larger than MAX_BODY_BYTES';
+  if (status === 413) return BODY_TOO_LARGE;
   if (status === 415) return 'Content-Type must be application/json';
   return error.expose !== false
     ? `Malformed request body: ${error.message}`

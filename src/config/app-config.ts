@@ -28,8 +28,15 @@ export interface AuthConfig {
   /** API key → user id. */
   apiKeys: ReadonlyMap<string, string>;
   jwtSecret?: string;
+  /** When set, a JWT's `iss` must equal it. */
+  jwtIssuer?: string;
+  /** When set, a JWT's `aud` must be (or contain) it. */
+  jwtAudience?: string;
   usingDevKey: boolean;
 }
+
+/** The longest user id (an API key's user or a JWT's `sub`); longer ones are refused. */
+export const MAX_PRINCIPAL_CHARS = 256;
 
 export interface ConversationConfig {
   ttlSeconds: number;

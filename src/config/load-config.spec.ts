@@ -54,14 +54,69 @@ describe('loadConfig', () => {
     ).toThrow(/both set/);
   });
 
+  const production = {
+    NODE_ENV: 'production',
+    ANTHROPIC_API_KEY: 'k',
+    REDIS_URL: 'redis://localhost:6379',
+  };
+  const LONG_KEY = 'k'.repeat(16);
+
   it('tightens start-up checks in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ANTHROPIC_API_KEY/);
-    expect(() => loadConfig({ NODE_ENV: 'production', ANTHROPIC_API_KEY: 'k' })).toThrow(
-      /API_KEYS or JWT_SECRET/,
-    );
-    const config = loadConfig({ NODE_ENV: 'production', ANTHROPIC_API_KEY: 'k', API_KEYS: 'a:b' });
+    expect(() => loadConfig(production)).toThrow(/API_KEYS or JWT_SECRET/);
+    const config = loadConfig({ ...production, API_KEYS: `${LONG_KEY}:b` });
     expect(config.auth.usingDevKey).toBe(false);
     expect(config.auth.apiKeys.has('dev-key')).toBe(false);
+  });
+
+  it('refuses short secrets in production, naming the variable but never the key', () => {
+    expect.assertions(5);
+    expect(() => loadConfig({ ...production, JWT_SECRET: 'x'.repeat(31) })).toThrow(
+      /JWT_SECRET must be at least 32 characters/,
+    );
+    expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecret).toHaveLength(
+      32,
+    );
+    try {
+      loadConfig({ ...production, API_KEYS: `${LONG_KEY}:alice,fifteen-chars-k:bob` });
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(
+        /API_KEYS: every key must be at least 16 characters.*\(too short for bob\)/,
+      );
+      expect(message).not.toContain('fifteen-chars-k');
+    }
+    expect(loadConfig({ API_KEYS: 'short:alice' }).auth.apiKeys.get('short')).toBe('alice');
+  });
+
+  it('needs a Redis in production unless the embedded store is explicitly allowed', () => {
+    const withoutRedis = { ...production, REDIS_URL: undefined, API_KEYS: `${LONG_KEY}:a` };
+    expect(() => loadConfig(withoutRedis)).toThrow(
+      /REDIS_URL \(or REDIS_CLUSTER_NODES\) is required/,
+    );
+    expect(() => loadConfig({ ...withoutRedis, ALLOW_EMBEDDED_STORE: 'false' })).toThrow(
+      /ALLOW_EMBEDDED_STORE=true/,
+    );
+    expect(loadConfig({ ...withoutRedis, ALLOW_EMBEDDED_STORE: 'true' }).redis.url).toBeUndefined();
+    expect(
+      loadConfig({ ...withoutRedis, REDIS_CLUSTER_NODES: 'a:1,b:2' }).redis.clusterNodes,
+    ).toHaveLength(2);
+    expect(() => loadConfig({ ALLOW_EMBEDDED_STORE: 'yes' })).toThrow(
+      /ALLOW_EMBEDDED_STORE must be one of true, false/,
+    );
+    expect(loadConfig({}).redis.url).toBeUndefined();
+  });
+
+  it('reads JWT_ISSUER and JWT_AUDIENCE, which need JWT_SECRET', () => {
+    const auth = loadConfig({
+      JWT_SECRET: 's'.repeat(32),
+      JWT_ISSUER: ' https://idp.example ',
+      JWT_AUDIENCE: 'chat-api',
+    }).auth;
+    expect(auth).toMatchObject({ jwtIssuer: 'https://idp.example', jwtAudience: 'chat-api' });
+    expect(loadConfig({}).auth).toMatchObject({ jwtIssuer: undefined, jwtAudience: undefined });
+    expect(() => loadConfig({ JWT_ISSUER: 'https://idp.example' })).toThrow(/set JWT_SECRET/);
+    expect(() => loadConfig({ JWT_AUDIENCE: 'chat-api' })).toThrow(/set JWT_SECRET/);
   });
 
   it('parses API keys and refuses malformed ones', () => {
@@ -70,6 +125,10 @@ describe('loadConfig', () => {
       ['k2', 'bob'],
     ]);
     expect(() => loadConfig({ API_KEYS: 'k1' })).toThrow(/API_KEYS must look like/);
+    expect(() => loadConfig({ API_KEYS: `k1:${'u'.repeat(257)}` })).toThrow(
+      /API_KEYS: a user id must be at most 256 characters/,
+    );
+    expect(loadConfig({ API_KEYS: `k1:${'u'.repeat(256)}` }).auth.apiKeys.size).toBe(1);
   });
 
   it('keeps turns whole: an odd CONVERSATION_MAX_MESSAGES is rounded down', () => {

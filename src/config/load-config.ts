@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { AppConfig, CacheScope, LogLevel } from './app-config.js';
+import { AppConfig, CacheScope, LogLevel, MAX_PRINCIPAL_CHARS } from './app-config.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -12,6 +12,8 @@ export class ConfigError extends Error {
 const DEFAULT_MODEL = 'claude-sonnet-5-5';
 const FAST_MODEL = 'claude-haiku-5-5';
 const DEV_API_KEYS = 'dev-key:dev-user';
+/** In production an API key must be at least this long (a JWT_SECRET at least 32 characters). */
+const MIN_API_KEY_CHARS = 16;
 
 /** Reads and checks every variable of the contract; throws one ConfigError naming each bad variable. */
 export function loadConfig(env: Environment): AppConfig {
@@ -22,6 +24,13 @@ export function loadConfig(env: Environment): AppConfig {
   const clusterNodes = read.hostPorts('REDIS_CLUSTER_NODES');
   if (redisUrl && clusterNodes) {
     read.problem('REDIS_URL and REDIS_CLUSTER_NODES are both set: choose one');
+  }
+  const allowEmbeddedStore = read.oneOf('ALLOW_EMBEDDED_STORE', ['true', 'false'], 'false');
+  if (!redisUrl && !clusterNodes && production && allowEmbeddedStore !== 'true') {
+    read.problem(
+      'REDIS_URL (or REDIS_CLUSTER_NODES) is required when NODE_ENV=production: the embedded store ' +
+        'is for one process and development; set ALLOW_EMBEDDED_STORE=true to run on it anyway',
+    );
   }
 
   const apiKey = read.string('ANTHROPIC_API_KEY');
@@ -41,6 +50,18 @@ export function loadConfig(env: Environment): AppConfig {
     read.problem('JWT_SECRET must be at least 32 characters when NODE_ENV=production');
   }
   const apiKeys = read.apiKeys('API_KEYS', rawKeys ?? (usingDevKey ? DEV_API_KEYS : undefined));
+  const shortKeyUsers = [...apiKeys].filter(([key]) => key.length < MIN_API_KEY_CHARS);
+  if (shortKeyUsers.length > 0 && production) {
+    read.problem(
+      `API_KEYS: every key must be at least ${MIN_API_KEY_CHARS} characters when NODE_ENV=production ` +
+        `(too short for ${shortKeyUsers.map(([, user]) => user).join(', ')})`,
+    );
+  }
+  const jwtIssuer = read.string('JWT_ISSUER');
+  const jwtAudience = read.string('JWT_AUDIENCE');
+  if ((jwtIssuer || jwtAudience) && !jwtSecret) {
+    read.problem('JWT_ISSUER and JWT_AUDIENCE apply to JWTs: set JWT_SECRET as well');
+  }
 
   if (read.oneOf('HTTP_ADAPTER', ['express', 'fastify'], 'express') === 'fastify') {
     read.problem(
@@ -71,7 +92,7 @@ export function loadConfig(env: Environment): AppConfig {
       defaultModel: read.string('MODEL_DEFAULT') ?? DEFAULT_MODEL,
       fastModel: read.string('MODEL_FAST') ?? FAST_MODEL,
     },
-    auth: { apiKeys, jwtSecret, usingDevKey },
+    auth: { apiKeys, jwtSecret, jwtIssuer, jwtAudience, usingDevKey },
     conversations: {
       ttlSeconds: read.int('CONVERSATION_TTL_SECONDS', 30 * 24 * 3600, 60),
       maxMessages: wholeTurns(read.int('CONVERSATION_MAX_MESSAGES', 1000, 2)),
@@ -187,6 +208,10 @@ class EnvReader {
       const [key, user] = pair.split(':').map((part) => part.trim());
       if (!key || !user || pair.split(':').length !== 2) {
         this.problem(`${name} must look like key1:user1,key2:user2`);
+        return keys;
+      }
+      if (user.length > MAX_PRINCIPAL_CHARS) {
+        this.problem(`${name}: a user id must be at most ${MAX_PRINCIPAL_CHARS} characters`);
         return keys;
       }
       keys.set(key, user);

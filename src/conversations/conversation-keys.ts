@@ -33,11 +33,22 @@ export function conversationKeys(principal: string, conversationId: string): Con
   };
 }
 
-/** A value cached from a conversation's history: a field of its derived-data hash, deleted with it. */
+/**
+ * A value cached from a conversation's history: a field of its derived-data hash, deleted with it, and
+ * written only while the conversation that `createdAt` identifies still exists (not after a DELETE,
+ * nor into a conversation re-created since).
+ */
 export function derivedDataSlot(
   principal: string,
   conversationId: string,
   field: string,
+  createdAt: string | undefined,
 ): CacheSlot {
-  return { kind: 'field', key: conversationKeys(principal, conversationId).derived, field };
+  const keys = conversationKeys(principal, conversationId);
+  return {
+    kind: 'field',
+    key: keys.derived,
+    field,
+    guard: { key: keys.meta, field: 'created_at', equals: createdAt ?? '' },
+  };
 }

@@ -71,8 +71,8 @@ describe.each(STORE_FACTORIES)('ConversationService on the %s store', (_name, cr
       're: four',
     ]);
     const { history, alongside } = await conversations.readWindow(user, 'default', 3, {
-      command: ['get', 'no-such-key'],
-      parse: (reply) => ({ reply }),
+      commands: [['get', 'no-such-key']],
+      parse: ([reply]) => ({ reply }),
     });
     expect(history.map((m) => m.content)).toEqual(['four', 're: four']);
     expect(alongside).toEqual({ reply: null });

@@ -1,10 +1,20 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ConversationNotFoundError } from '../common/errors.js';
+import {
+  ConversationNotFoundError,
+  IdempotencyInFlightError,
+  StoreUnavailableError,
+  WriteOutcomeUnknownError,
+} from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
-import { StoreRead } from '../redis/redis.service.js';
+import { StoreOp } from '../redis/redis.service.js';
 import { DEFAULT_CONVERSATION_ID } from './conversation-keys.js';
-import { ConversationRecord, ConversationStore, Existence } from './conversation.store.js';
+import {
+  ConditionalSet,
+  ConversationRecord,
+  ConversationStore,
+  Existence,
+} from './conversation.store.js';
 import {
   ConversationDetail,
   ConversationPage,
@@ -18,6 +28,9 @@ const UNTITLED = 'New conversation';
 const TITLE_FROM_MESSAGE_CHARS = 60;
 /** Extra index entries read past a page so equal timestamps at the cursor can be skipped. */
 const TIE_ALLOWANCE = 32;
+const DEFAULT_MESSAGES_PAGE = 100;
+export const UNKNOWN_BEFORE =
+  'before is not a message of this conversation (or was trimmed off): pass next_before as returned';
 
 /**
  * Conversations and their messages, one history for every chat route. The `default` conversation
@@ -38,10 +51,21 @@ export class ConversationService {
     return summaryOf(id, record, 0);
   }
 
-  async get(principal: string, id: string): Promise<ConversationDetail> {
-    const { record, messages } = await this.conversations.read(principal, id);
+  /**
+   * A conversation the principal owns (404 otherwise) with one page of messages, oldest first: the
+   * newest `limit` before message `before`, or the newest `limit`; `next_before` pages further back.
+   */
+  async get(
+    principal: string,
+    id: string,
+    limit = DEFAULT_MESSAGES_PAGE,
+    before?: string,
+  ): Promise<ConversationDetail> {
+    const { record, page } = await this.conversations.read(principal, id, limit, before);
     const { message_count: _count, ...summary } = summaryOf(id, this.existing(id, record), 0);
-    return { ...summary, messages };
+    if (!page) throw new BadRequestException(UNKNOWN_BEFORE);
+    const { messages, hasOlder } = page;
+    return { ...summary, messages, next_before: hasOlder ? messages[0].message_id : null };
   }
 
   async list(principal: string, limit: number, cursor?: string): Promise<ConversationPage> {
@@ -90,35 +114,54 @@ export class ConversationService {
 
   /**
    * The last `size` stored messages of a conversation the principal owns (404 otherwise), never
-   * starting with an answer, in one round trip together with `alongside` (a read another store wants in
-   * the same trip).
+   * starting with an answer, and when it was created (what data derived from it is tied to), in one
+   * round trip together with `alongside` (another store's op wanted in the same trip).
    */
   async readWindow<T = undefined>(
     principal: string,
     id: string,
     size: number,
-    alongside?: StoreRead<T>,
-  ): Promise<{ history: StoredMessage[]; alongside?: T }> {
+    alongside?: StoreOp<T>,
+  ): Promise<{ history: StoredMessage[]; createdAt?: string; alongside?: T }> {
     const window = await this.conversations.readWindow(principal, id, size, alongside);
-    if (!window.exists && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
+    if (!window.createdAt && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
     const { messages } = window;
     return {
       history: messages[0]?.role === 'assistant' ? messages.slice(1) : messages,
+      createdAt: window.createdAt,
       alongside: window.alongside,
     };
   }
 
-  /** Stores a completed turn atomically; 404 if the conversation was deleted meanwhile, 503 if the store is down. */
-  async appendTurn(principal: string, id: string, turn: Turn): Promise<void> {
-    const appended = await this.conversations.appendTurn(
-      principal,
-      id,
-      turn,
-      titleFromMessage(turn.user.content),
-      this.config.conversations,
-      existenceOf(id),
-    );
-    if (!appended) throw new ConversationNotFoundError();
+  /**
+   * Stores a completed turn atomically, with `alsoSet` (an idempotency record) in the same step: 404 if
+   * the conversation was deleted meanwhile, 409 if the idempotency claim was lost, 503 if the store is
+   * down (saying whether the write may still land).
+   */
+  async appendTurn(
+    principal: string,
+    id: string,
+    turn: Turn,
+    alsoSet?: ConditionalSet,
+  ): Promise<void> {
+    const outcome = await this.conversations
+      .appendTurn(
+        principal,
+        id,
+        turn,
+        titleFromMessage(turn.user.content),
+        this.config.conversations,
+        existenceOf(id),
+        alsoSet,
+      )
+      .catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError && error.sent === 'maybe') {
+          throw new WriteOutcomeUnknownError(error);
+        }
+        throw error;
+      });
+    if (outcome === 'conversation-gone') throw new ConversationNotFoundError();
+    if (outcome === 'set-refused') throw new IdempotencyInFlightError();
   }
 
   private existing(id: string, record: ConversationRecord | undefined): ConversationRecord {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService, StoreRead } from '../redis/redis.service.js';
+import { RedisService, StoreOp } from '../redis/redis.service.js';
 import { APPEND_TURN_SCRIPT } from './append-turn.script.js';
 import { conversationIndexKey, conversationKeys } from './conversation-keys.js';
 import { StoredMessage, Turn } from './conversation.types.js';
@@ -22,6 +22,19 @@ export interface Retention {
   ttlSeconds: number;
   maxMessages: number;
 }
+
+/**
+ * Another store's key written in the same atomic step as a turn (an idempotency record), only if it
+ * still holds `expect`; otherwise the turn is not written either.
+ */
+export interface ConditionalSet {
+  key: string;
+  expect: string;
+  value: string;
+  ttlSeconds: number;
+}
+
+export type AppendOutcome = 'appended' | 'conversation-gone' | 'set-refused';
 
 /** Whether a write needs the conversation to exist already (every one but `default` does). */
 export type Existence = 'must-exist' | 'may-create';
@@ -51,36 +64,71 @@ export class ConversationStore {
     ]);
   }
 
+  /**
+   * The conversation's record and one page of its messages, oldest first: the newest `limit` before
+   * message `before` (exclusive), or the newest `limit` without it; `hasOlder` says whether older
+   * messages remain. `page` is undefined when `before` is not in the list (never was, or trimmed off).
+   *
+   * Without `before`: one round trip reading `limit + 1` messages. With it, the list is read from its
+   * end in LRANGE windows of 2·(limit + 1) messages, doubling, until `before` is found with `limit`
+   * messages ahead of it or the whole list has been read: at most about log2(n / limit) + 1 round
+   * trips (n ≤ CONVERSATION_MAX_MESSAGES), moving under twice the messages from the page to the end.
+   * Each window is one LRANGE, a snapshot of its own, so turns appended (or trimmed off the front)
+   * between round trips never put a gap or a duplicate in a page.
+   */
   async read(
     principal: string,
     id: string,
-  ): Promise<{ record?: ConversationRecord; messages: StoredMessage[] }> {
+    limit: number,
+    before?: string,
+  ): Promise<{
+    record?: ConversationRecord;
+    page?: { messages: StoredMessage[]; hasOlder: boolean };
+  }> {
     const keys = conversationKeys(principal, id);
-    const [meta, messages] = await this.store.batch([
+    let size = before === undefined ? limit + 1 : 2 * (limit + 1);
+    const [meta, first] = await this.store.batch([
       ['hgetall', keys.meta],
-      ['lrange', keys.messages, 0, -1],
+      ['lrange', keys.messages, -size, -1],
     ]);
-    return { record: recordOf(meta), messages: (messages as string[]).map(parseMessage) };
+    const record = recordOf(meta);
+    let window = (first as string[]).map(parseMessage);
+    for (;;) {
+      const whole = window.length < size;
+      const end =
+        before === undefined
+          ? window.length
+          : window.findLastIndex((message) => message.message_id === before);
+      if (end >= 0 && (end > limit || whole)) {
+        const messages = window.slice(Math.max(end - limit, 0), end);
+        return { record, page: { messages, hasOlder: end > limit } };
+      }
+      if (whole) return { record };
+      size *= 2;
+      const [next] = await this.store.batch([['lrange', keys.messages, -size, -1]]);
+      window = (next as string[]).map(parseMessage);
+    }
   }
 
   /**
-   * The last `size` messages and whether the conversation exists, in one round trip, together with
+   * The last `size` messages and when the conversation was created (undefined: it does not exist), in
+   * one round trip, together with
    * `alongside` (another store's read that the caller wants in the same trip).
    */
   async readWindow<T = undefined>(
     principal: string,
     id: string,
     size: number,
-    alongside?: StoreRead<T>,
-  ): Promise<{ exists: boolean; messages: StoredMessage[]; alongside?: T }> {
+    alongside?: StoreOp<T>,
+  ): Promise<{ createdAt?: string; messages: StoredMessage[]; alongside?: T }> {
     const keys = conversationKeys(principal, id);
-    const [exists, raw, extra] = await this.store.batch([
-      ['exists', keys.meta],
+    const [createdAt, raw, ...extra] = await this.store.batch([
+      ['hget', keys.meta, 'created_at'],
       size > 0 ? ['lrange', keys.messages, -size, -1] : ['ping'],
-      ...(alongside ? [alongside.command] : []),
+      ...(alongside?.commands ?? []),
     ]);
     return {
-      exists: exists === 1,
+      createdAt: typeof createdAt === 'string' ? createdAt : undefined,
       messages: Array.isArray(raw) ? (raw as string[]).map(parseMessage) : [],
       alongside: alongside?.parse(extra),
     };
@@ -171,12 +219,13 @@ export class ConversationStore {
     title: string,
     retention: Retention,
     existence: Existence,
-  ): Promise<boolean> {
+    alsoSet?: ConditionalSet,
+  ): Promise<AppendOutcome> {
     const keys = conversationKeys(principal, id);
     const at = new Date(turn.assistant.created_at);
     const count = await this.store.runScript(
       APPEND_TURN_SCRIPT,
-      [keys.meta, keys.messages, keys.index],
+      [keys.meta, keys.messages, keys.index, ...(alsoSet ? [alsoSet.key] : [])],
       [
         id,
         at.toISOString(),
@@ -187,9 +236,11 @@ export class ConversationStore {
         JSON.stringify(turn.user),
         JSON.stringify(turn.assistant),
         title,
+        ...(alsoSet ? [alsoSet.expect, alsoSet.value, alsoSet.ttlSeconds] : []),
       ],
     );
-    return count !== -1;
+    if (count === -1) return 'conversation-gone';
+    return count === -2 ? 'set-refused' : 'appended';
   }
 }
 

@@ -24,7 +24,10 @@ export interface ConversationDetail {
   title: string;
   created_at: string;
   updated_at: string;
+  /** One page, oldest first. */
   messages: StoredMessage[];
+  /** The message_id to pass as `before` for the page before this one; null when none is older. */
+  next_before: string | null;
 }
 
 export interface ConversationPage {

@@ -12,7 +12,7 @@ import {
 import { Principal } from '../auth/principal.decorator.js';
 import { ApiErrorResponses } from '../common/api-error-responses.js';
 import { ConversationIdPipe } from './conversation-id.pipe.js';
-import { ConversationService } from './conversation.service.js';
+import { ConversationService, UNKNOWN_BEFORE } from './conversation.service.js';
 import {
   BAD_CONVERSATION_ID,
   CONVERSATION_ID_PARAM,
@@ -21,6 +21,8 @@ import {
   ConversationSummaryDto,
   CreateConversationRequest,
   ListConversationsQuery,
+  MESSAGE_PAGE_RULES,
+  ReadConversationQuery,
   RenameConversationRequest,
   TITLE_RULES,
 } from './dto/conversation.dto.js';
@@ -39,7 +41,7 @@ export class ConversationsController {
   })
   @ApiBody({ type: CreateConversationRequest, required: false })
   @ApiCreatedResponse({ type: ConversationSummaryDto, description: 'The new conversation' })
-  @ApiErrorResponses([400, 401, 413, 415, 503], { 400: TITLE_RULES })
+  @ApiErrorResponses([400, 401, 413, 415, 429, 503], { 400: TITLE_RULES })
   createConversation(
     @Principal() principal: string,
     @Body() body: CreateConversationRequest,
@@ -55,7 +57,7 @@ export class ConversationsController {
       'for the next page. The `default` conversation is listed once it has a turn.',
   })
   @ApiOkResponse({ type: ConversationPageDto, description: 'One page of conversations' })
-  @ApiErrorResponses([400, 401, 503], {
+  @ApiErrorResponses([400, 401, 429, 503], {
     400: {
       bad_limit: 'limit must be an integer from 1 to 100',
       limit_too_large: 'limit must not be greater than 100',
@@ -71,24 +73,32 @@ export class ConversationsController {
 
   @Get(':id')
   @ApiOperation({
-    summary: 'Read a conversation and its messages',
-    description: '`default` reads as empty before its first turn.',
+    summary: 'Read a conversation and a page of its messages',
+    description:
+      'The newest `limit` messages (before `before`, when given), oldest first; pass `next_before` ' +
+      'back as `before` for the page of older ones. `default` reads as empty before its first turn.',
   })
   @ApiParam(CONVERSATION_ID_PARAM)
-  @ApiOkResponse({ type: ConversationDto, description: 'The conversation, messages oldest first' })
-  @ApiErrorResponses([400, 401, 404, 503], { 400: BAD_CONVERSATION_ID })
+  @ApiOkResponse({
+    type: ConversationDto,
+    description: 'The conversation and one page of its messages, oldest first',
+  })
+  @ApiErrorResponses([400, 401, 404, 429, 503], {
+    400: { ...BAD_CONVERSATION_ID, ...MESSAGE_PAGE_RULES, unknown_before: UNKNOWN_BEFORE },
+  })
   getConversation(
     @Principal() principal: string,
     @Param('id', ConversationIdPipe) id: string,
+    @Query() query: ReadConversationQuery,
   ): Promise<ConversationDto> {
-    return this.conversations.get(principal, id);
+    return this.conversations.get(principal, id, query.limit, query.before);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a conversation' })
   @ApiParam(CONVERSATION_ID_PARAM)
   @ApiOkResponse({ type: ConversationSummaryDto, description: 'The renamed conversation' })
-  @ApiErrorResponses([400, 401, 404, 413, 415, 503], {
+  @ApiErrorResponses([400, 401, 404, 413, 415, 429, 503], {
     400: { ...TITLE_RULES, ...BAD_CONVERSATION_ID },
   })
   renameConversation(
@@ -109,7 +119,7 @@ export class ConversationsController {
   })
   @ApiParam(CONVERSATION_ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted (the default conversation is emptied)' })
-  @ApiErrorResponses([400, 401, 404, 503], { 400: BAD_CONVERSATION_ID })
+  @ApiErrorResponses([400, 401, 404, 429, 503], { 400: BAD_CONVERSATION_ID })
   deleteConversation(
     @Principal() principal: string,
     @Param('id', ConversationIdPipe) id: string,

@@ -1,5 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { describeFault, isDroppedResponse, isMalformedBody } from './provider-faults.js';
+
+/**
+ * What our errors keep of the SDK's: a description without the provider's body (see
+ * describeFault), so the exception filter can log the cause without echoing the body.
+ */
+class ProviderFault extends Error {
+  override readonly name = 'ProviderFault';
+}
 
 class ModelTimeoutError extends HttpException {
   constructor(timeoutMs: number, cause?: unknown) {
@@ -30,23 +39,29 @@ export class ModelCredentialsError extends HttpException {
 /** The caller (a disconnected client, or an orchestration budget) cancelled the call. */
 class ModelCallCancelledError extends Error {}
 
-/** Maps an SDK error (after the SDK's own retries) to our status codes: 502, 503 or 504. */
+/** Maps an SDK error (after every retry) to our status codes: 502, 503 or 504. */
 export function toModelError(error: unknown, timeoutMs: number, deadlinePassed: boolean): Error {
+  const cause = new ProviderFault(describeFault(error));
   if (deadlinePassed || error instanceof Anthropic.APIConnectionTimeoutError) {
-    return new ModelTimeoutError(timeoutMs, error);
+    return new ModelTimeoutError(timeoutMs, cause);
   }
   if (error instanceof Anthropic.APIUserAbortError) return new ModelCallCancelledError('cancelled');
   if (
     error instanceof Anthropic.AuthenticationError ||
     error instanceof Anthropic.PermissionDeniedError
   ) {
-    return new ModelCredentialsError(error);
+    return new ModelCredentialsError(cause);
   }
   if (error instanceof Anthropic.APIConnectionError) {
-    return new ModelUnreachableError(error);
+    return new ModelUnreachableError(cause);
   }
-  if (error instanceof Anthropic.APIError) {
-    return new ModelProviderError(`status ${error.status ?? 'unknown'}`, error);
+  if (error instanceof Anthropic.APIError && error.status !== undefined) {
+    return new ModelProviderError(`status ${error.status}`, cause);
   }
-  return new ModelProviderError('unexpected error', error);
+  if (error instanceof Anthropic.APIError && error.type) {
+    return new ModelProviderError(`${error.type} during the stream`, cause);
+  }
+  if (isDroppedResponse(error)) return new ModelProviderError('the connection dropped', cause);
+  if (isMalformedBody(error)) return new ModelProviderError('malformed response', cause);
+  return new ModelProviderError('unexpected error', cause);
 }

@@ -1,15 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { ClientOptions } from '@anthropic-ai/sdk';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { AppConfig, LlmConfig } from '../config/app-config.js';
 import { toModelMessages } from './history-window.js';
 import { ModelCredentialsError, ModelUnreachableError, toModelError } from './llm-errors.js';
-import { fromMessage, toMessageParams, toToolParams } from './messages-api.js';
+import { fromMessage, StreamedReply, toMessageParams, toToolParams } from './messages-api.js';
 import { ModelMessage, ModelReply, ModelTool, ModelToolChoice } from './model.types.js';
 import { startOfflineModelServer } from './offline/offline-model-server.js';
 import type { LocalServer } from './offline/messages-wire.js';
+import { describeFault, isDroppedResponse, isTransientStreamError } from './provider-faults.js';
+import { RETRIES_AFTER_RESPONSE_BEGAN, retryBegunResponses } from './provider-retry.js';
 
 const ANTHROPIC_API_URL = 'https://api.anthropic.com';
+/**
+ * The SDK's own retries: connection failures before the headers, and 408/409/429/5xx (honouring
+ * retry-after). A response that breaks after it began is retried by `send`.
+ */
 const SDK_RETRIES = 2;
 /** How long readiness reports the provider down after a call found it unreachable or refusing us. */
 const FAILURE_MEMORY_MS = 30_000;
@@ -26,10 +33,13 @@ export interface ModelCall {
   signal?: AbortSignal;
   /**
    * Streams the answer: called with each piece of text as the model writes it. The stream waits for
-   * the returned promise, so a slow reader slows the model's stream instead of filling memory.
+   * the returned promise, so a slow reader slows the model's stream instead of filling memory. A
+   * stream that breaks before any text is retried; once text has been handed on, it fails (502).
    */
   onText?: (text: string) => Promise<void>;
 }
+
+type RequestOptions = { signal: AbortSignal; timeout: number };
 
 export interface ProviderStatus {
   usable: boolean;
@@ -77,6 +87,9 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
       baseURL,
       maxRetries: SDK_RETRIES,
       timeout: this.config.timeoutMs,
+      // Set here so ANTHROPIC_LOG cannot turn on the SDK's debug log, which prints bodies.
+      logLevel: 'warn',
+      logger: sdkLogger(this.logger),
     });
   }
 
@@ -103,30 +116,66 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
     };
     const options = { signal, timeout: timeoutMs };
     try {
-      const message = call.onText
-        ? await this.streamed(params, options, call.onText)
-        : await this.client.messages.create(params, options);
+      const reply = await this.send(params, options, performance.now() + timeoutMs, call.onText);
       this.lastFailure = undefined;
-      return fromMessage(message);
+      return reply;
     } catch (error) {
       const mapped = toModelError(error, timeoutMs, deadline.aborted);
-      this.remember(mapped);
+      this.remember(mapped, error);
       throw mapped;
     }
   }
 
+  /**
+   * One model call with the retries the SDK leaves to us: a response that broke after it began.
+   * A stream is retried only while none of its text has been handed on; after that a retry would
+   * repeat text the reader already has, so the failure stands.
+   */
+  private send(
+    params: Anthropic.MessageCreateParamsNonStreaming,
+    options: RequestOptions,
+    deadline: number,
+    onText?: (text: string) => Promise<void>,
+  ): Promise<ModelReply> {
+    let textHandedOn = false;
+    const attempt = onText
+      ? () =>
+          this.streamed(params, options, (text) => {
+            textHandedOn ||= text.length > 0;
+            return onText(text);
+          })
+      : async () => fromMessage(await this.client.messages.create(params, options));
+    return retryBegunResponses(attempt, {
+      signal: options.signal,
+      deadline,
+      retryable: (error) =>
+        !textHandedOn && (isDroppedResponse(error) || isTransientStreamError(error)),
+      onRetry: (error, retry, delayMs) =>
+        this.logger.warn(
+          `Model response broke after it began (${describeFault(error)}); retry ` +
+            `${retry} of ${RETRIES_AFTER_RESPONSE_BEGAN} in ${delayMs} ms`,
+        ),
+    });
+  }
+
+  /**
+   * The response's events are pulled one at a time and each text delta is awaited, so a slow reader
+   * slows the reading of the provider's response (TCP does the rest) instead of filling memory.
+   */
   private async streamed(
     params: Anthropic.MessageCreateParamsNonStreaming,
-    options: { signal: AbortSignal; timeout: number },
+    options: RequestOptions,
     onText: (text: string) => Promise<void>,
-  ): Promise<Anthropic.Message> {
-    const stream = this.client.messages.stream(params, options);
-    for await (const event of stream) {
+  ): Promise<ModelReply> {
+    const events = await this.client.messages.create({ ...params, stream: true }, options);
+    const reply = new StreamedReply();
+    for await (const event of events) {
+      reply.add(event);
       if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
         await onText(event.delta.text);
       }
     }
-    return stream.finalMessage();
+    return reply.reply();
   }
 
   /**
@@ -142,10 +191,24 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
     return { usable: true, detail: 'anthropic messages api' };
   }
 
-  private remember(error: Error): void {
-    if (error instanceof ModelCredentialsError || error instanceof ModelUnreachableError) {
-      this.lastFailure = { error, at: Date.now() };
+  /** Logs the failure by status, type and request id only: a provider body may echo our request. */
+  private remember(mapped: Error, original: unknown): void {
+    if (mapped instanceof ModelCredentialsError || mapped instanceof ModelUnreachableError) {
+      this.lastFailure = { error: mapped, at: Date.now() };
     }
-    this.logger.warn(`Model call failed: ${error.message}`);
+    this.logger.warn(`Model call failed: ${mapped.message} (${describeFault(original)})`);
   }
+}
+
+/**
+ * The SDK's log through ours, its first argument only: the rest may be a body (it logs the data of
+ * an SSE event it cannot parse, for one).
+ */
+function sdkLogger(logger: Logger): ClientOptions['logger'] {
+  return {
+    error: (message: string) => logger.error(`Anthropic SDK: ${message}`),
+    warn: (message: string) => logger.warn(`Anthropic SDK: ${message}`),
+    info: (message: string) => logger.debug(`Anthropic SDK: ${message}`),
+    debug: (message: string) => logger.debug(`Anthropic SDK: ${message}`),
+  };
 }

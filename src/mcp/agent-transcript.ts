@@ -9,7 +9,7 @@ import {
 } from '../llm/model.types.js';
 import { RouteAnswer, StopReason, ToolCallRecord } from '../turns/turn.types.js';
 import { ToolOutcome } from './mcp-registry.service.js';
-import { MODEL_RESULT_CHARS, PREVIEW_CHARS, truncate } from './tool-output.js';
+import { PREVIEW_CHARS, truncate } from './tool-output.js';
 
 /** Between the texts of two model rounds in the answer. */
 export const ROUND_SEPARATOR = '\n\n';
@@ -92,10 +92,9 @@ function toolResult(use: ToolUse, text: string, isError: boolean): ContentPart {
   return {
     type: 'tool_result',
     toolUseId: use.id,
-    // The Messages API refuses an empty error result, and an empty result tells the model nothing.
-    text:
-      truncate(text, MODEL_RESULT_CHARS) ||
-      (isError ? '(the tool failed without a message)' : '(no output)'),
+    // Already cut to MODEL_RESULT_CHARS by the registry. The Messages API refuses an empty error
+    // result, and an empty result tells the model nothing.
+    text: text || (isError ? '(the tool failed without a message)' : '(no output)'),
     isError,
   };
 }

@@ -5,7 +5,9 @@ import { ModelReply, ModelTool, ModelToolChoice, ToolUse } from '../llm/model.ty
 import { historyToSend, stopReasonOf } from '../turns/route-answer.js';
 import { AnswerEvents, RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
 import { AgentTranscript, ROUND_SEPARATOR, toolCallRecord, ToolRun } from './agent-transcript.js';
+import { CallSlots } from './call-slots.js';
 import { McpRegistry } from './mcp-registry.service.js';
+import { TOOL_CALLS_PER_TURN } from './tool-limits.js';
 
 const SYSTEM_PROMPT =
   'You are a capable, careful assistant with tools from connected MCP servers (such as a file ' +
@@ -41,7 +43,8 @@ interface AgentRun {
 
 /**
  * `needs_tools`: the tool-use loop over the MCP servers' tools. The model asks for tools, they run
- * (concurrently within one turn), their results go back, until it answers or the budget is spent.
+ * (up to TOOL_CALLS_PER_TURN at once), their results go back, until it answers or the budget is
+ * spent.
  */
 @Injectable()
 export class McpAgentService implements RouteExecutor {
@@ -124,9 +127,11 @@ export class McpAgentService implements RouteExecutor {
     };
   }
 
+  /** Every call the budget allows, TOOL_CALLS_PER_TURN at a time (the others wait their turn). */
   private async runTools(run: AgentRun, uses: ToolUse[], allowance: number): Promise<void> {
     const allowed = uses.slice(0, allowance);
-    const runs = await Promise.all(allowed.map((use) => this.runTool(run, use)));
+    const slots = new CallSlots(TOOL_CALLS_PER_TURN);
+    const runs = await Promise.all(allowed.map((use) => slots.run(() => this.runTool(run, use))));
     run.transcript.addToolResults(runs, uses.slice(allowed.length));
   }
 

@@ -1,14 +1,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { BoundedStdioTransport } from './bounded-stdio-transport.js';
+import type { OversizeMessage } from './json-rpc-line-reader.js';
 import { McpServerSpec, RemoteServerSpec, StdioServerSpec } from './mcp-config.js';
 import { withinTimeout, withRequestSignal } from './request-signal.js';
+import { CUT_MESSAGE_KEPT_BYTES, MAX_MESSAGE_BYTES } from './tool-limits.js';
 
 const CLIENT_INFO = { name: 'orchestrated-chat', version: '0.1.0' };
 
@@ -17,6 +19,8 @@ export interface OpenOptions {
   signal: AbortSignal;
   /** Receives what a stdio server writes to stderr. */
   onStderr: (text: string) => void;
+  /** Told when a stdio server sent a message too large to hold, and how it was answered. */
+  onOversize: (report: OversizeMessage) => void;
 }
 
 /** A connected, initialised SDK client for one server. */
@@ -66,15 +70,14 @@ async function connect(
   return client;
 }
 
-function stdioTransport(spec: StdioServerSpec, { onStderr }: OpenOptions): Transport {
-  const transport = new StdioClientTransport({
-    command: spec.command,
-    args: spec.args,
-    env: spec.env,
-    stderr: 'pipe',
-  });
+function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOptions): Transport {
+  const transport = new BoundedStdioTransport(
+    { command: spec.command, args: spec.args, env: spec.env },
+    { maxMessageBytes: MAX_MESSAGE_BYTES, keptBytes: CUT_MESSAGE_KEPT_BYTES },
+    onOversize,
+  );
   // Read it always: an unread pipe fills up and blocks the server.
-  transport.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString('utf8').trimEnd()));
+  transport.stderr.on('data', (chunk: Buffer) => onStderr(chunk.toString('utf8').trimEnd()));
   return transport;
 }
 

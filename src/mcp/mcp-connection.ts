@@ -2,14 +2,20 @@ import { Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   CallToolResult,
+  CallToolResultSchema,
   ErrorCode,
   McpError,
   Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { FILESYSTEM_SERVER_NAME, FileReadGuard } from './file-read-guard.js';
+import type { OversizeMessage } from './json-rpc-line-reader.js';
 import { listAllowedTools, openClient } from './mcp-client.js';
 import { withinTimeout, withRequestSignal } from './request-signal.js';
 import { McpServerSpec } from './mcp-config.js';
+import { PathRedactor } from './path-redaction.js';
+import { MAX_MESSAGE_BYTES, MAX_WHOLE_FILE_BYTES } from './tool-limits.js';
+import { formatBytes, resultText } from './tool-output.js';
 
 const RETRY_FIRST_DELAY_MS = 1_000;
 const RETRY_MAX_DELAY_MS = 30_000;
@@ -45,8 +51,13 @@ export class McpConnection {
   private retryTimer?: NodeJS.Timeout;
   private attempt?: Promise<void>;
   private probing = false;
+  /** Set while connected to the filesystem server, whose whole-file reads it bounds. */
+  private readGuard?: FileReadGuard;
 
-  constructor(readonly spec: McpServerSpec) {
+  constructor(
+    readonly spec: McpServerSpec,
+    private readonly paths: PathRedactor,
+  ) {
     this.logger = new Logger(`MCP ${spec.name}`);
   }
 
@@ -82,15 +93,56 @@ export class McpConnection {
     if (!this.tools.some((known) => known.name === tool)) {
       throw new ToolCallError(`Tool "${tool}" is not available on MCP server "${this.name}"`);
     }
+    const refusal = await this.readGuard?.refusal(tool, input, (path) =>
+      this.fileSize(client, path, signal),
+    );
+    if (refusal) throw new ToolCallError(refusal);
     try {
-      return (await withRequestSignal(signal, (request) =>
-        client.callTool({ name: tool, arguments: input as Record<string, unknown> }, undefined, {
-          timeout: this.spec.timeoutMs,
-          signal: request,
-        }),
-      )) as CallToolResult;
+      return await this.request(client, tool, input, signal);
     } catch (error) {
       throw this.callFailure(client, tool, error, signal);
+    }
+  }
+
+  /** Paths in `text` told relative to the workspace (for tool errors and logs). */
+  redactPaths(text: string): string {
+    return this.paths.redact(text);
+  }
+
+  /**
+   * tools/call through the generic request: Client.callTool would also check structured content
+   * against the tool's output schema, and a result cut by the transport has none (we read its text).
+   */
+  private request(
+    client: Client,
+    tool: string,
+    input: unknown,
+    signal?: AbortSignal,
+  ): Promise<CallToolResult> {
+    return withRequestSignal(signal, (request) =>
+      client.request(
+        {
+          method: 'tools/call',
+          params: { name: tool, arguments: input as Record<string, unknown> },
+        },
+        CallToolResultSchema,
+        { timeout: this.spec.timeoutMs, signal: request },
+      ),
+    );
+  }
+
+  /** The size the filesystem server reports for `path`; undefined when it cannot tell. */
+  private async fileSize(
+    client: Client,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<number | undefined> {
+    try {
+      const info = await this.request(client, 'get_file_info', { path }, signal);
+      const size = info.isError ? undefined : /^size: (\d+)$/m.exec(resultText(info))?.[1];
+      return size === undefined ? undefined : Number(size);
+    } catch {
+      return undefined;
     }
   }
 
@@ -113,7 +165,8 @@ export class McpConnection {
     try {
       client = await openClient(this.spec, {
         signal: this.lifetime.signal,
-        onStderr: (text) => this.logger.debug(text),
+        onStderr: (text) => this.logger.debug(this.paths.redact(text)),
+        onOversize: (report) => this.reportOversize(report),
       });
       this.watch(client);
       this.tools = await listAllowedTools(client, this.spec, this.lifetime.signal);
@@ -123,6 +176,8 @@ export class McpConnection {
     }
     if (this.lifetime.signal.aborted) return client.close();
     this.client = client;
+    const isFilesystemServer = client.getServerVersion()?.name === FILESYSTEM_SERVER_NAME;
+    this.readGuard = isFilesystemServer ? new FileReadGuard(MAX_WHOLE_FILE_BYTES) : undefined;
     this.connectedAt = performance.now();
     this.logger.log(`Connected, ${this.tools.length} tools`);
     this.warnAboutUnknownAllowedTools();
@@ -187,7 +242,8 @@ export class McpConnection {
     this.fail(`connection lost: ${reason}`);
   }
 
-  private fail(reason: string): void {
+  private fail(cause: string): void {
+    const reason = this.paths.redact(cause);
     this.lastError = reason;
     if (this.lifetime.signal.aborted) return;
     const delay = Math.min(RETRY_FIRST_DELAY_MS * 2 ** this.failures, RETRY_MAX_DELAY_MS);
@@ -196,6 +252,18 @@ export class McpConnection {
     this.retryTimer = setTimeout(() => {
       this.attempt = this.connect();
     }, delay).unref();
+  }
+
+  private reportOversize({ bytes, answered }: OversizeMessage): void {
+    const outcome = {
+      'cut result': 'the tool result was cut to its beginning',
+      error: 'the request was answered with an error',
+      nothing: 'it was dropped (no request waits on it)',
+    }[answered];
+    this.logger.warn(
+      `The server sent a message of ${formatBytes(bytes)}, more than ` +
+        `${formatBytes(MAX_MESSAGE_BYTES)}: ${outcome}; the server stays connected`,
+    );
   }
 
   private warnAboutUnknownAllowedTools(): void {

@@ -1,10 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { ModelTool } from '../llm/model.types.js';
+import { CallSlots, SlotWaitCancelledError } from './call-slots.js';
 import { toServerDto, ToolsResponse } from './dto/tools.dto.js';
 import { MCP_SERVER_SPECS, McpServerSpec } from './mcp-config.js';
 import { McpConnection, ToolCallError } from './mcp-connection.js';
+import { PathRedactor } from './path-redaction.js';
+import { TOOL_CALLS_PER_PROCESS } from './tool-limits.js';
 import { modelToolName, splitModelToolName } from './tool-names.js';
-import { resultText } from './tool-output.js';
+import { MODEL_RESULT_CHARS, resultText, truncate } from './tool-output.js';
 
 /** Start-up waits at most this long for the servers, so tools are usually ready for the first turn. */
 const STARTUP_WAIT_MS = 3_000;
@@ -14,7 +18,10 @@ export interface ToolOutcome {
   /** The server's own tool name. */
   name: string;
   isError: boolean;
-  /** The whole result (or the error) as text. */
+  /**
+   * The result (or the error) as text, cut to MODEL_RESULT_CHARS before it is kept; in an error,
+   * paths are told relative to the workspace.
+   */
   text: string;
   durationMs: number;
 }
@@ -24,13 +31,19 @@ interface ToolTarget {
   tool: string;
 }
 
-/** Every configured MCP server: their state and tools, and tool calls by model-facing name. */
+/**
+ * Every configured MCP server: their state and tools, and tool calls by model-facing name, at most
+ * TOOL_CALLS_PER_PROCESS of them at once.
+ */
 @Injectable()
 export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly connections: McpConnection[];
+  private readonly slots = new CallSlots(TOOL_CALLS_PER_PROCESS);
 
-  constructor(@Inject(MCP_SERVER_SPECS) specs: McpServerSpec[]) {
-    this.connections = specs.map((spec) => new McpConnection(spec));
+  constructor(@Inject(MCP_SERVER_SPECS) specs: McpServerSpec[], config: AppConfig) {
+    this.connections = specs.map(
+      (spec) => new McpConnection(spec, PathRedactor.forServer(spec, config.mcp.workspaceDir)),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +81,12 @@ export class McpRegistry implements OnApplicationBootstrap, OnApplicationShutdow
   async callTool(modelName: string, input: unknown, signal?: AbortSignal): Promise<ToolOutcome> {
     const started = performance.now();
     const target = this.resolve(modelName);
-    const result = await invoke(target, input, signal);
+    const result = await this.slots
+      .run(() => invoke(target, input, signal), signal)
+      .catch((error: unknown) => {
+        if (!(error instanceof SlotWaitCancelledError)) throw error;
+        return { isError: true, text: `Tool "${target.tool}" was cancelled` };
+      });
     return {
       server: target.connection?.name ?? '',
       name: target.tool,
@@ -102,11 +120,19 @@ async function invoke(
   if (!connection) return { isError: true, text: `Unknown tool "${tool}"` };
   try {
     const result = await connection.callTool(tool, input, signal);
-    return { isError: result.isError === true, text: resultText(result) };
+    const isError = result.isError === true;
+    const text = resultText(result);
+    return { isError, text: bounded(isError ? connection.redactPaths(text) : text) };
   } catch (error) {
-    if (error instanceof ToolCallError) return { isError: true, text: error.message };
+    if (error instanceof ToolCallError) {
+      return { isError: true, text: bounded(connection.redactPaths(error.message)) };
+    }
     throw error;
   }
+}
+
+function bounded(text: string): string {
+  return truncate(text, MODEL_RESULT_CHARS);
 }
 
 function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {

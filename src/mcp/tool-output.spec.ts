@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { resultText, truncate } from './tool-output.js';
+import { formatBytes, resultText, truncate } from './tool-output.js';
 
 describe('truncate', () => {
   it('keeps short text whole', () => {
@@ -33,5 +33,15 @@ describe('resultText', () => {
 
   it('falls back to the structured content', () => {
     expect(resultText({ content: [], structuredContent: { count: 2 } })).toBe('{"count":2}');
+  });
+});
+
+describe('formatBytes', () => {
+  it('says bytes, KiB or MiB', () => {
+    expect([14, 2048, 6 * 1024 * 1024 + 1].map(formatBytes)).toEqual([
+      '14 bytes',
+      '2.0 KiB',
+      '6.0 MiB',
+    ]);
   });
 });

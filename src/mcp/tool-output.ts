@@ -31,3 +31,9 @@ function blockText(block: CallToolResult['content'][number]): string {
       return `[resource link ${block.uri}]`;
   }
 }
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

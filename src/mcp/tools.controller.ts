@@ -18,7 +18,7 @@ export class ToolsController {
       'failed (with the error; retried with backoff) or disabled.',
   })
   @ApiOkResponse({ type: ToolsResponse, description: 'Every configured server' })
-  @ApiErrorResponses([401])
+  @ApiErrorResponses([401, 429])
   listTools(): ToolsResponse {
     return this.registry.describeServers();
   }

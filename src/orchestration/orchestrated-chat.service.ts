@@ -38,7 +38,9 @@ export class OrchestratedChatService implements ChatExecutor {
     const decision = await this.decider.decide(this.routingInput(input.message, input.history), {
       principal: input.principal,
       conversationId: input.conversationId,
+      conversationCreatedAt: input.conversationCreatedAt,
       remember: true,
+      signal: input.signal,
     });
     const { route, needsHistory } = decision.routing;
     const executor = this.executors.get(route);
@@ -56,7 +58,7 @@ export class OrchestratedChatService implements ChatExecutor {
    */
   async dryRun(principal: string, request: TurnRequest): Promise<Decision> {
     const conversationId = request.conversationId ?? DEFAULT_CONVERSATION_ID;
-    const { history } = await this.conversations.readWindow(
+    const { history, createdAt } = await this.conversations.readWindow(
       principal,
       conversationId,
       this.config.conversations.historyMaxMessages,
@@ -64,6 +66,7 @@ export class OrchestratedChatService implements ChatExecutor {
     return this.decider.decide(this.routingInput(request.message, history), {
       principal,
       conversationId,
+      conversationCreatedAt: createdAt,
       remember: false,
     });
   }

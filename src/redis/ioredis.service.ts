@@ -111,8 +111,13 @@ const UNAVAILABLE_REPLY =
 function storeError(error: unknown): Error {
   const isReply = error instanceof Error && error.name === 'ReplyError';
   if (isReply && !UNAVAILABLE_REPLY.test(causeMessage(error))) return error;
-  return new StoreUnavailableError(error);
+  // Without a connection (no offline queue) the command was never sent; after a timeout it may have been.
+  const neverSent = error instanceof Error && NOT_SENT.test(error.message);
+  return new StoreUnavailableError(error, neverSent ? 'no' : 'maybe');
 }
+
+/** ioredis's refusal to send a command while disconnected (enableOfflineQueue: false). */
+const NOT_SENT = /enableOfflineQueue options is false/;
 
 /** EXECABORT wraps the reply that aborted the transaction. */
 function causeMessage(error: Error): string {

@@ -1,10 +1,20 @@
 import { StoreValue } from './redis.service.js';
 
-type Entry =
-  | { type: 'string'; value: string; expiresAt?: number }
-  | { type: 'hash'; value: Map<string, string>; expiresAt?: number }
-  | { type: 'list'; value: string[]; expiresAt?: number }
-  | { type: 'zset'; value: Map<string, number>; expiresAt?: number };
+type Value =
+  | { type: 'string'; value: string }
+  | { type: 'hash'; value: Map<string, string> }
+  | { type: 'list'; value: string[] }
+  | { type: 'zset'; value: Map<string, number> };
+
+interface EntryState {
+  expiresAt?: number;
+  /** Approximate bytes: see KeyspaceBounds. */
+  size: number;
+  /** The unit (command, batch or script) that last read or wrote the key. */
+  touchedIn: number;
+}
+
+type Entry = Value & EntryState;
 
 type Command = (args: string[]) => unknown;
 
@@ -15,17 +25,46 @@ class ReplyError extends Error {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
+ * What the embedded store holds before it evicts. Sizes are approximate: the characters of keys, fields,
+ * members and values, plus KEY_OVERHEAD per key and ELEMENT_OVERHEAD per field, member or list element
+ * (V8's own overhead is of the same order, so the heap used is within a small factor of maxBytes).
+ */
+export interface KeyspaceBounds {
+  maxKeys: number;
+  maxBytes: number;
+}
+
+/** Room for a few thousand long conversations in a development process, far below Node's heap limit. */
+export const EMBEDDED_STORE_BOUNDS: KeyspaceBounds = {
+  maxKeys: 100_000,
+  maxBytes: 256 * 1024 * 1024,
+};
+
+const KEY_OVERHEAD = 64;
+const ELEMENT_OVERHEAD = 16;
+
+/**
  * The subset of Redis commands the app uses, with Redis semantics (lazy and periodic expiry, WRONGTYPE,
  * score ordering) and ioredis reply shapes, so the embedded store behaves like Redis under the same tests.
+ *
+ * Memory is bounded like Redis's `maxmemory-policy allkeys-lru`: past `maxKeys` keys or about
+ * `maxBytes`, the least recently used keys are evicted. The Map's insertion order is the LRU order (a
+ * key read or written is moved to the end), so each access and each eviction is O(1). Eviction runs
+ * after a whole unit (one command, or a batch or script run through `atomically`), never inside one,
+ * and never removes a key that unit touched: the keys one script writes together stay together, and a
+ * single oversized unit may leave the store above its bounds until the next one.
  */
 export class MemoryKeyspace {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+  private bytes = 0;
+  private unit = 0;
+  private depth = 0;
   private readonly commands: Record<string, Command> = {
     ping: () => 'PONG',
     get: ([key]) => this.read(key, 'string')?.value ?? null,
     set: (args) => this.setString(args),
-    del: (keys) => keys.filter((key) => this.live(key) && this.entries.delete(key)).length,
+    del: (keys) => keys.filter((key) => this.live(key, false) && this.remove(key)).length,
     exists: (keys) => keys.filter((key) => this.live(key)).length,
     expire: ([key, seconds]) => this.expireIn(key, Number(seconds) * 1000),
     pexpire: ([key, ms, ...options]) => this.expireIn(key, Number(ms), options),
@@ -47,24 +86,87 @@ export class MemoryKeyspace {
       this.zrevrangebyscore(key, max, min, options),
   };
 
+  constructor(
+    private readonly bounds: KeyspaceBounds = EMBEDDED_STORE_BOUNDS,
+    private readonly onEvict: (key: string) => void = () => {},
+  ) {}
+
+  /** One command; on its own, it is a unit of its own. */
   call(name: string, ...args: StoreValue[]): unknown {
     const command = this.commands[name.toLowerCase()];
     if (!command) throw new ReplyError(`ERR unknown command '${name}'`);
-    return command(args.map(String));
+    return this.atomically(() => command(args.map(String)));
+  }
+
+  /** Runs the commands `work` calls as one unit: eviction waits for its end and spares its keys. */
+  atomically<T>(work: () => T): T {
+    if (this.depth++ === 0) this.unit++;
+    try {
+      return work();
+    } finally {
+      if (--this.depth === 0) this.evictOverflow();
+    }
+  }
+
+  /** How much the keyspace holds now, in the units of KeyspaceBounds. */
+  usage(): { keys: number; bytes: number } {
+    return { keys: this.entries.size, bytes: this.bytes };
   }
 
   close(): void {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.bytes = 0;
   }
 
-  private live(key: string): Entry | undefined {
+  /** The entry if it exists and has not expired; a read or write (`touch`) makes it most recently used. */
+  private live(key: string, touch = true): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
+    if (entry && touch) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      entry.touchedIn = this.unit;
+    }
     return entry;
+  }
+
+  /** Stores a new value under `key`, replacing whatever was there, as the most recently used key. */
+  private put<V extends Value>(key: string, value: V, size: number): V & EntryState {
+    this.remove(key);
+    const entry = { ...value, size: KEY_OVERHEAD + key.length + size, touchedIn: this.unit };
+    this.entries.set(key, entry);
+    this.bytes += entry.size;
+    return entry;
+  }
+
+  private remove(key: string): boolean {
+    const entry = this.entries.get(key);
+    if (!entry) return false;
+    this.entries.delete(key);
+    this.bytes -= entry.size;
+    return true;
+  }
+
+  private grow(entry: Entry, bytes: number): void {
+    entry.size += bytes;
+    this.bytes += bytes;
+  }
+
+  /** Drops least recently used keys (expired ones first come for free) until within the bounds. */
+  private evictOverflow(): void {
+    while (this.entries.size > this.bounds.maxKeys || this.bytes > this.bounds.maxBytes) {
+      const oldest = this.entries.entries().next();
+      if (oldest.done) return;
+      const [key, entry] = oldest.value;
+      if (entry.touchedIn === this.unit) return;
+      const expired = entry.expiresAt !== undefined && entry.expiresAt <= Date.now();
+      this.remove(key);
+      if (!expired) this.onEvict(key);
+    }
   }
 
   private read<T extends Entry['type']>(
@@ -85,21 +187,21 @@ export class MemoryKeyspace {
   ): Extract<Entry, { type: T }> {
     const existing = this.read(key, type);
     if (existing) return existing;
-    const entry = { type, value: create() } as unknown as Extract<Entry, { type: T }>;
-    this.entries.set(key, entry);
-    return entry;
+    const created = create();
+    const value = { type, value: created } as unknown as Extract<Value, { type: T }>;
+    const size = typeof created === 'string' ? created.length : 0;
+    return this.put(key, value, size) as Extract<Entry, { type: T }>;
   }
 
   private setString([key, value, ...options]: string[]): 'OK' | null {
     const flags = options.map((option) => option.toUpperCase());
     if (flags.includes('NX') && this.live(key)) return null;
     if (flags.includes('XX') && !this.live(key)) return null;
-    const entry: Entry = { type: 'string', value };
+    const entry = this.put(key, { type: 'string', value }, value.length);
     const ex = flags.indexOf('EX');
     const px = flags.indexOf('PX');
     if (ex >= 0) entry.expiresAt = Date.now() + Number(options[ex + 1]) * 1000;
     if (px >= 0) entry.expiresAt = Date.now() + Number(options[px + 1]);
-    this.entries.set(key, entry);
     return 'OK';
   }
 
@@ -110,7 +212,7 @@ export class MemoryKeyspace {
     if (options.some((option) => option.toUpperCase() === 'NX') && entry.expiresAt !== undefined) {
       return 0;
     }
-    if (ms <= 0) this.entries.delete(key);
+    if (ms <= 0) this.remove(key);
     else entry.expiresAt = Date.now() + ms;
     return 1;
   }
@@ -127,25 +229,36 @@ export class MemoryKeyspace {
     if (!Number.isSafeInteger(next)) {
       throw new ReplyError('ERR value is not an integer or out of range');
     }
+    this.grow(entry, String(next).length - entry.value.length);
     entry.value = String(next);
     return next;
   }
 
   private hset(key: string, pairs: string[], onlyIfAbsent: boolean): number {
-    const hash = this.readOrCreate(key, 'hash', () => new Map()).value;
+    const entry = this.readOrCreate(key, 'hash', () => new Map());
+    const hash = entry.value;
     let added = 0;
     for (let i = 0; i < pairs.length; i += 2) {
-      if (hash.has(pairs[i]) && onlyIfAbsent) continue;
-      if (!hash.has(pairs[i])) added++;
-      hash.set(pairs[i], pairs[i + 1]);
+      const [field, value] = [pairs[i], pairs[i + 1]];
+      const previous = hash.get(field);
+      if (previous !== undefined && onlyIfAbsent) continue;
+      if (previous === undefined) added++;
+      this.grow(
+        entry,
+        previous === undefined
+          ? ELEMENT_OVERHEAD + field.length + value.length
+          : value.length - previous.length,
+      );
+      hash.set(field, value);
     }
     return added;
   }
 
   private rpush(key: string, values: string[]): number {
-    const list = this.readOrCreate(key, 'list', () => []).value;
-    list.push(...values);
-    return list.length;
+    const entry = this.readOrCreate(key, 'list', () => []);
+    entry.value.push(...values);
+    this.grow(entry, elementsSize(values));
+    return entry.value.length;
   }
 
   private lrange(key: string, start: number, stop: number): string[] {
@@ -158,27 +271,37 @@ export class MemoryKeyspace {
     const entry = this.read(key, 'list');
     if (!entry) return 'OK';
     const [from, to] = listBounds(entry.value.length, start, stop);
-    entry.value = entry.value.slice(from, to + 1);
-    if (entry.value.length === 0) this.entries.delete(key);
+    const kept = entry.value.slice(from, to + 1);
+    if (kept.length === 0) {
+      this.remove(key);
+      return 'OK';
+    }
+    this.grow(
+      entry,
+      -elementsSize(entry.value.slice(0, from)) - elementsSize(entry.value.slice(to + 1)),
+    );
+    entry.value = kept;
     return 'OK';
   }
 
   private zadd(key: string, pairs: string[]): number {
-    const zset = this.readOrCreate(key, 'zset', () => new Map()).value;
-    let added = 0;
+    const entry = this.readOrCreate(key, 'zset', () => new Map());
+    const added: string[] = [];
     for (let i = 0; i < pairs.length; i += 2) {
-      if (!zset.has(pairs[i + 1])) added++;
-      zset.set(pairs[i + 1], Number(pairs[i]));
+      if (!entry.value.has(pairs[i + 1])) added.push(pairs[i + 1]);
+      entry.value.set(pairs[i + 1], Number(pairs[i]));
     }
-    return added;
+    this.grow(entry, elementsSize(added));
+    return added.length;
   }
 
   private zrem(key: string, members: string[]): number {
     const entry = this.read(key, 'zset');
     if (!entry) return 0;
-    const removed = members.filter((member) => entry.value.delete(member)).length;
-    if (entry.value.size === 0) this.entries.delete(key);
-    return removed;
+    const removed = members.filter((member) => entry.value.delete(member));
+    if (entry.value.size === 0) this.remove(key);
+    else this.grow(entry, -elementsSize(removed));
+    return removed.length;
   }
 
   /** Supports the forms the app uses: numeric or ±inf bounds, `(` exclusive, WITHSCORES, LIMIT. */
@@ -206,8 +329,13 @@ export class MemoryKeyspace {
   }
 
   private sweep(): void {
-    for (const key of this.entries.keys()) this.live(key);
+    for (const key of this.entries.keys()) this.live(key, false);
   }
+}
+
+/** The approximate size of list elements or set members (see KeyspaceBounds). */
+function elementsSize(items: string[]): number {
+  return items.reduce((total, item) => total + ELEMENT_OVERHEAD + item.length, 0);
 }
 
 function listBounds(length: number, start: number, stop: number): [number, number] {

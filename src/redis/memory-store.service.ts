@@ -1,18 +1,22 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { RedisService, StoreCommand, StoreScript, StoreValue } from './redis.service.js';
-import { MemoryKeyspace } from './memory-keyspace.js';
+import { EMBEDDED_STORE_BOUNDS, MemoryKeyspace } from './memory-keyspace.js';
 
 /**
- * The embedded store used when no Redis is configured: one process only, nothing persisted.
+ * The embedded store used when no Redis is configured: one process only, nothing persisted, memory
+ * bounded by evicting the least recently used keys (EMBEDDED_STORE_BOUNDS; warned once in the log).
  * Commands of a batch run back to back without awaiting, so batches, transactions and scripts are atomic
- * here exactly as MULTI and Lua are in Redis.
+ * here exactly as MULTI and Lua are in Redis, and eviction never splits one.
  */
 export class MemoryStoreService extends RedisService implements OnApplicationShutdown {
   readonly kind = 'embedded' as const;
-  private readonly keyspace = new MemoryKeyspace();
+  private evicting = false;
+  private readonly keyspace = new MemoryKeyspace(EMBEDDED_STORE_BOUNDS, () => this.warnEvicting());
 
   async batch(commands: StoreCommand[]): Promise<unknown[]> {
-    return commands.map(([name, ...args]) => this.keyspace.call(name, ...args));
+    return this.keyspace.atomically(() =>
+      commands.map(([name, ...args]) => this.keyspace.call(name, ...args)),
+    );
   }
 
   async transaction(commands: StoreCommand[]): Promise<unknown[]> {
@@ -20,10 +24,12 @@ export class MemoryStoreService extends RedisService implements OnApplicationShu
   }
 
   async runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
-    return script.runLocally(
-      (name, ...commandArgs) => this.keyspace.call(name, ...commandArgs),
-      keys,
-      args.map(String),
+    return this.keyspace.atomically(() =>
+      script.runLocally(
+        (name, ...commandArgs) => this.keyspace.call(name, ...commandArgs),
+        keys,
+        args.map(String),
+      ),
     );
   }
 
@@ -31,5 +37,15 @@ export class MemoryStoreService extends RedisService implements OnApplicationShu
 
   onApplicationShutdown(): void {
     this.keyspace.close();
+  }
+
+  private warnEvicting(): void {
+    if (this.evicting) return;
+    this.evicting = true;
+    const { maxKeys, maxBytes } = EMBEDDED_STORE_BOUNDS;
+    new Logger('Redis').warn(
+      `The embedded store is full (${maxKeys} keys or about ${maxBytes / 2 ** 20} MiB): evicting the ` +
+        'least recently used conversations and cache entries; set REDIS_URL to keep them.',
+    );
   }
 }

@@ -15,12 +15,31 @@ export interface StoreScript {
 }
 
 /**
- * One read that can ride in another store's round trip: the command and how to parse its reply. A store
- * hands these out so a caller can combine reads of two stores without knowing either's keys.
+ * Commands that can ride in another store's round trip, and how to read their replies. A store hands
+ * these out so a caller can combine the work of several stores in one trip without knowing their keys.
  */
-export interface StoreRead<T> {
-  readonly command: StoreCommand;
-  parse(reply: unknown): T;
+export interface StoreOp<T> {
+  readonly commands: StoreCommand[];
+  parse(replies: unknown[]): T;
+}
+
+/** Several stores' ops as one, its result keyed like the input. */
+export function combineOps<T extends object>(ops: {
+  [K in keyof T]: StoreOp<T[K]>;
+}): StoreOp<T> {
+  const entries = Object.entries(ops) as Array<[keyof T, StoreOp<unknown>]>;
+  return {
+    commands: entries.flatMap(([, op]) => op.commands),
+    parse: (replies) => {
+      let at = 0;
+      const result = {} as T;
+      for (const [name, op] of entries) {
+        result[name] = op.parse(replies.slice(at, at + op.commands.length)) as T[keyof T];
+        at += op.commands.length;
+      }
+      return result;
+    },
+  };
 }
 
 export interface SetOptions {
@@ -47,10 +66,9 @@ export abstract class RedisService {
 
   abstract ping(): Promise<void>;
 
-  /** One typed read in its own round trip. */
-  async read<T>(read: StoreRead<T>): Promise<T> {
-    const [reply] = await this.batch([read.command]);
-    return read.parse(reply);
+  /** One op in its own round trip. */
+  async run<T>(op: StoreOp<T>): Promise<T> {
+    return op.parse(await this.batch(op.commands));
   }
 
   /** Returns false when `onlyIfAbsent` was set and the key already existed. */

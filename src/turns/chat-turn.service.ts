@@ -1,15 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { ClientGoneError } from '../common/errors.js';
+import { randomUUID } from 'node:crypto';
+import {
+  ClientGoneError,
+  IdempotencyInFlightError,
+  IdempotencyKeyReusedError,
+  WriteOutcomeUnknownError,
+} from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { StoredMessage, Turn } from '../conversations/conversation.types.js';
+import { RateLimiter, RateVerdict } from '../rate-limit/rate-limiter.service.js';
+import { combineOps, StoreOp } from '../redis/redis.service.js';
+import {
+  Claim,
+  CLAIM_TTL_MS,
+  ClaimOutcome,
+  IdempotencyStore,
+  IdempotentRequest,
+} from './idempotency.store.js';
 import { isRouteExecutor, SILENT_EVENTS } from './route-answer.js';
 import {
   AnswerEvents,
   ChatExecutor,
   RouteAnswer,
+  TurnKey,
   TurnObserver,
   TurnRequest,
   TurnResult,
@@ -20,17 +36,31 @@ export interface TurnOptions {
   observer?: TurnObserver;
   /** Aborted when the client goes away: the answer is abandoned and nothing is stored. */
   signal?: AbortSignal;
+  /** The request's Idempotency-Key, when it sent one. */
+  idempotency?: IdempotentRequest;
+}
+
+/** What the turn's first round trip brings back besides the history. */
+interface Opening<Prefetched> {
+  rate: RateVerdict;
+  prefetched?: Prefetched;
+  claim?: ClaimOutcome<TurnResult>;
 }
 
 /**
- * The life of one chat turn, the same for every endpoint and every route: read the conversation's
- * window (404 if it is not the caller's), let the executor answer, store the user message and the
- * answer together, report. The caller chooses the executor; executors never call back here.
+ * The life of one chat turn, the same for every endpoint and every route:
+ * 1. open: one round trip reads the conversation's window (404 if it is not the caller's), counts the
+ *    request against the rate limit, claims the Idempotency-Key, and makes the executor's own read;
+ * 2. a completed repeat is answered from its record; otherwise the executor answers;
+ * 3. the user message and the answer are stored together, with the idempotency record, in one script.
+ * The caller chooses the executor; executors never call back here.
  */
 @Injectable()
 export class ChatTurnService {
   constructor(
     private readonly conversations: ConversationService,
+    private readonly idempotency: IdempotencyStore,
+    private readonly limiter: RateLimiter,
     private readonly config: AppConfig,
   ) {}
 
@@ -41,34 +71,109 @@ export class ChatTurnService {
     options: TurnOptions = {},
   ): Promise<TurnResult> {
     const started = performance.now();
-    const key = {
+    const key: TurnKey = {
       principal,
       conversationId: request.conversationId ?? DEFAULT_CONVERSATION_ID,
       message: request.message,
     };
-    const { history, alongside } = await this.conversations.readWindow(
+    const window = await this.conversations.readWindow(
       principal,
       key.conversationId,
       executor.historyMessages ?? this.config.conversations.historyMaxMessages,
-      executor.prefetch?.(key),
+      this.opening(key, executor, options.idempotency),
     );
-    const messageId = newId('m');
-    const events = eventsFor(options.observer, key.conversationId, messageId);
-    if (isRouteExecutor(executor)) await events.start(executor.route, executor.model);
-    const answer = await executor
-      .answer({ ...key, history, prefetched: alongside, events, signal: options.signal })
-      .catch((error: unknown) => {
-        throw options.signal?.aborted ? new ClientGoneError() : error;
-      });
-    if (options.signal?.aborted) throw new ClientGoneError();
-    const turn = turnOf(request.message, answer, messageId);
-    await this.conversations.appendTurn(principal, key.conversationId, turn);
-    return {
-      conversationId: key.conversationId,
-      messageId,
-      answer,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    const opening = window.alongside as Opening<Prefetched>;
+    const claim = await this.settle(opening);
+    if (claim?.kind === 'completed') return this.replay(claim.result, options.observer);
+    const held = claim?.kind === 'claimed' ? claim.claim : undefined;
+    const keepAlive = held && this.keepClaimed(held);
+    try {
+      const messageId = newId('m');
+      const events = eventsFor(options.observer, key.conversationId, messageId);
+      if (isRouteExecutor(executor)) await events.start(executor.route, executor.model);
+      const answer = await executor
+        .answer({
+          ...key,
+          history: window.history,
+          conversationCreatedAt: window.createdAt,
+          prefetched: opening.prefetched,
+          events,
+          signal: options.signal,
+        })
+        .catch((error: unknown) => {
+          throw options.signal?.aborted ? new ClientGoneError() : error;
+        });
+      if (options.signal?.aborted) throw new ClientGoneError();
+      const result: TurnResult = {
+        conversationId: key.conversationId,
+        messageId,
+        answer,
+        latencyMs: Math.round(performance.now() - started),
+      };
+      const turn = turnOf(request.message, answer, messageId);
+      await this.conversations.appendTurn(
+        principal,
+        key.conversationId,
+        turn,
+        held && this.idempotency.completion(held, result),
+      );
+      return result;
+    } catch (error) {
+      // Nothing was stored, so a retry with the key runs anew; unless the write may yet land.
+      if (held && !(error instanceof WriteOutcomeUnknownError)) {
+        await this.idempotency.release(held).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Everything the first round trip does besides reading the window. */
+  private opening<Prefetched>(
+    key: TurnKey,
+    executor: ChatExecutor<Prefetched>,
+    idempotency: IdempotentRequest | undefined,
+  ): StoreOp<Opening<Prefetched>> {
+    const prefetch = executor.prefetch?.(key);
+    return combineOps<Opening<Prefetched>>({
+      rate: this.limiter.count(key.principal),
+      ...(prefetch && { prefetched: prefetch }),
+      ...(idempotency && {
+        claim: this.idempotency.claim<TurnResult>(key.principal, idempotency, randomUUID()),
+      }),
+    });
+  }
+
+  /** 429 over the rate limit (giving back a claim just taken); 409 or 422 for a key in other hands. */
+  private async settle<Prefetched>(
+    opening: Opening<Prefetched>,
+  ): Promise<ClaimOutcome<TurnResult> | undefined> {
+    const { claim } = opening;
+    if (!opening.rate.allowed && claim?.kind === 'claimed') {
+      await this.idempotency.release(claim.claim).catch(() => undefined);
+    }
+    this.limiter.enforce(opening.rate);
+    if (claim?.kind === 'in-flight') throw new IdempotencyInFlightError();
+    if (claim?.kind === 'reused') throw new IdempotencyKeyReusedError();
+    return claim;
+  }
+
+  /** A completed repeat: the first response again; streamed, its whole text as one delta. */
+  private async replay(result: TurnResult, observer?: TurnObserver): Promise<TurnResult> {
+    if (observer) {
+      const { conversationId, messageId, answer } = result;
+      await observer.start({ conversationId, messageId, route: answer.route, model: answer.model });
+      await observer.progress({ type: 'delta', text: answer.text });
+    }
+    return result;
+  }
+
+  /** Extends the claim while the turn runs, so only a dead instance's claim lapses. */
+  private keepClaimed(claim: Claim): NodeJS.Timeout {
+    return setInterval(() => {
+      this.idempotency.extend(claim).catch(() => undefined);
+    }, CLAIM_TTL_MS / 3).unref();
   }
 }
 

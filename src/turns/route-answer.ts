@@ -1,5 +1,6 @@
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { ModelReply } from '../llm/model.types.js';
+import { needsHistory } from '../routing/needs-history.js';
 import { Route } from '../routing/routing.types.js';
 import {
   AnswerEvents,
@@ -25,9 +26,19 @@ export function stopReasonOf(reply: ModelReply): StopReason {
   return reply.stopReason === 'max_tokens' ? 'max_tokens' : 'end_turn';
 }
 
-/** The history an executor sends to the model: none when the message was found not to depend on it. */
-export function historyToSend(input: Pick<TurnInput, 'history' | 'needsHistory'>): StoredMessage[] {
-  return input.needsHistory === false ? [] : input.history;
+/**
+ * The history an executor sends to the model: none when the message does not depend on it. The
+ * orchestrator decides that upstream (`needsHistory`); on a route's own endpoint it is undecided, and
+ * `whenUndecided` says whether the route sends the history anyway or asks the same local analysis.
+ */
+export function historyToSend(
+  input: Pick<TurnInput, 'message' | 'history' | 'needsHistory'>,
+  whenUndecided: 'send' | 'analyse' = 'send',
+): StoredMessage[] {
+  const needed =
+    input.needsHistory ??
+    (whenUndecided === 'send' || needsHistory(input.message, input.history).needsHistory);
+  return needed ? input.history : [];
 }
 
 /** The model call's text callback when the turn is streamed: each piece becomes a delta. */

@@ -1,6 +1,6 @@
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { Usage } from '../llm/model.types.js';
-import { StoreRead } from '../redis/redis.service.js';
+import { StoreOp } from '../redis/redis.service.js';
 import { DecidedBy, Route } from '../routing/routing.types.js';
 
 /** What a chat turn asks: the message and the conversation it continues (default: `default`). */
@@ -16,6 +16,9 @@ export interface TurnInput<Prefetched = undefined> {
   message: string;
   /** The recent window, oldest first; an executor may send less of it. */
   history: StoredMessage[];
+  /** Identifies this incarnation of the conversation (undefined before it exists); data derived from
+   * its history is tied to it, so nothing derived survives a DELETE. */
+  conversationCreatedAt?: string;
   /** Decided upstream (the orchestrator); undefined lets the executor decide. */
   needsHistory?: boolean;
   /** The reply to the executor's `prefetch` read, made in the same round trip as the history read. */
@@ -124,7 +127,7 @@ export interface ChatExecutor<Prefetched = undefined> {
   /** How many recent messages the executor reads (default HISTORY_MAX_MESSAGES). */
   readonly historyMessages?: number;
   /** Another store's read this executor needs whatever the history says, made with the history read. */
-  prefetch?(turn: TurnKey): StoreRead<Prefetched> | undefined;
+  prefetch?(turn: TurnKey): StoreOp<Prefetched> | undefined;
 }
 
 /** An executor of one fixed route; the orchestrator keeps a registry of these. */

@@ -69,6 +69,7 @@ export class AnswerCacheService {
       return { value: hit, cached: true };
     }
     this.lookups.inc({ result: 'miss' });
+    if (request.signal?.aborted) throw new ClientGoneError();
     const running = this.inFlight.get(slot.id);
     if (running) {
       this.joins.inc();

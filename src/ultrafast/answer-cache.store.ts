@@ -4,8 +4,8 @@ import { AppConfig, CacheScope } from '../config/app-config.js';
 import { derivedDataSlot, principalTag } from '../conversations/conversation-keys.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { CacheSlot, cachedValueRead, writeCachedValue } from '../redis/cache-slot.js';
-import { RedisService, StoreRead } from '../redis/redis.service.js';
-import { RELEASE_LOCK_SCRIPT } from './release-lock.script.js';
+import { combineOps, RedisService, StoreOp } from '../redis/redis.service.js';
+import { DELETE_IF_OWNED_SCRIPT } from '../redis/owned-key.scripts.js';
 
 export interface CachedAnswer {
   text: string;
@@ -21,6 +21,8 @@ export interface CacheLookup {
 export interface AnswerKey {
   principal: string;
   conversationId: string;
+  /** The conversation's incarnation, for answers derived from its history. */
+  conversationCreatedAt?: string;
   model: string;
   promptVersion: string;
   window: StoredMessage[];
@@ -61,7 +63,12 @@ export class AnswerCacheStore {
   locate(key: AnswerKey): AnswerSlot {
     const hash = inputHash(key);
     if (key.window.length > 0) {
-      const slot = derivedDataSlot(key.principal, key.conversationId, `answer:${hash}`);
+      const slot = derivedDataSlot(
+        key.principal,
+        key.conversationId,
+        `answer:${hash}`,
+        key.conversationCreatedAt,
+      );
       return { id: `${slot.key}#${hash}`, slot, lockKey: `${slot.key}:lock:${hash}` };
     }
     // A global entry gets its own hash tag, so it and its lock share a Redis Cluster slot.
@@ -72,13 +79,13 @@ export class AnswerCacheStore {
     return { id: entry, slot: { kind: 'key', key: entry }, lockKey: `${entry}:lock` };
   }
 
-  lookup(slot: AnswerSlot): StoreRead<CacheLookup> {
+  lookup(slot: AnswerSlot): StoreOp<CacheLookup> {
     const read = cachedValueRead<CachedAnswer>(slot.slot);
-    return { command: read.command, parse: (reply) => ({ hit: read.parse(reply) }) };
+    return { commands: read.commands, parse: (replies) => ({ hit: read.parse(replies) }) };
   }
 
   read(slot: AnswerSlot): Promise<CacheLookup> {
-    return this.store.read(this.lookup(slot));
+    return this.store.run(this.lookup(slot));
   }
 
   async write(slot: AnswerSlot, answer: CachedAnswer): Promise<void> {
@@ -92,14 +99,17 @@ export class AnswerCacheStore {
 
   /** Releases the lock only if it still holds our token (an expired lock may be someone else's). */
   async releaseLock(slot: AnswerSlot, token: string): Promise<void> {
-    await this.store.runScript(RELEASE_LOCK_SCRIPT, [slot.lockKey], [token]);
+    await this.store.runScript(DELETE_IF_OWNED_SCRIPT, [slot.lockKey], [token]);
   }
 
   /** The answer if it has arrived, and whether the lock is still held. */
   async poll(slot: AnswerSlot): Promise<{ hit?: CachedAnswer; locked: boolean }> {
-    const lookup = this.lookup(slot);
-    const [answer, lock] = await this.store.batch([lookup.command, ['exists', slot.lockKey]]);
-    return { hit: lookup.parse(answer).hit, locked: lock === 1 };
+    return this.store.run(
+      combineOps({
+        hit: cachedValueRead<CachedAnswer>(slot.slot),
+        locked: { commands: [['exists', slot.lockKey]], parse: ([lock]) => lock === 1 },
+      }),
+    );
   }
 }
 

@@ -4,9 +4,8 @@ import { AppConfig } from '../config/app-config.js';
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { LLMService } from '../llm/llm.service.js';
 import { NO_USAGE } from '../llm/model.types.js';
-import { StoreRead } from '../redis/redis.service.js';
-import { needsHistory } from '../routing/needs-history.js';
-import { answerOf, deltasOf } from '../turns/route-answer.js';
+import { StoreOp } from '../redis/redis.service.js';
+import { answerOf, deltasOf, historyToSend } from '../turns/route-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../turns/turn.types.js';
 import { AnswerCacheService } from './answer-cache.service.js';
 import { AnswerCacheStore, AnswerSlot, CacheLookup } from './answer-cache.store.js';
@@ -43,7 +42,7 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
    * The context-free entry is read with the history, so a typical hit costs one read. A global entry
    * lives in another Redis Cluster slot than the principal's keys, so it is read on its own.
    */
-  prefetch(turn: TurnKey): StoreRead<CacheLookup> | undefined {
+  prefetch(turn: TurnKey): StoreOp<CacheLookup> | undefined {
     if (!this.answers.sharesSlotWithConversations) return undefined;
     return this.answers.lookup(this.slotFor(turn, []));
   }
@@ -66,10 +65,14 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
     return { route: this.route, text, model, usage: NO_USAGE, stopReason, cached: true };
   }
 
-  private slotFor(turn: TurnKey, window: StoredMessage[]): AnswerSlot {
+  private slotFor(
+    turn: TurnKey & Pick<TurnInput, 'conversationCreatedAt'>,
+    window: StoredMessage[],
+  ): AnswerSlot {
     return this.answers.locate({
       principal: turn.principal,
       conversationId: turn.conversationId,
+      conversationCreatedAt: turn.conversationCreatedAt,
       model: this.model,
       promptVersion: PROMPT_VERSION,
       window,
@@ -78,10 +81,8 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
   }
 
   /** The last ULTRAFAST_WINDOW_MESSAGES, or nothing for a message that does not depend on them. */
-  private windowFor({ message, history, needsHistory: decided }: TurnInput<CacheLookup>) {
-    const dependsOnHistory = decided ?? needsHistory(message, history).needsHistory;
-    if (!dependsOnHistory) return [];
-    const window = history.slice(-this.config.ultrafast.windowMessages);
+  private windowFor(input: TurnInput<CacheLookup>): StoredMessage[] {
+    const window = historyToSend(input, 'analyse').slice(-this.config.ultrafast.windowMessages);
     return window[0]?.role === 'assistant' ? window.slice(1) : window;
   }
 

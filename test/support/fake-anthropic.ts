@@ -56,16 +56,34 @@ interface FakeDropReply {
   drop: true;
 }
 
+/**
+ * Status line, headers and half of the body of a text answer (JSON, or SSE on a streamed request),
+ * then the socket is dropped: the connection dies after the response has begun.
+ */
+interface FakeDropMidBodyReply {
+  dropMidBody: true;
+  /** The text of the answer that is cut; defaults to a fixed sentence. */
+  text?: string;
+}
+
+/** A 200 `application/json` response whose body is not JSON. */
+interface FakeMalformedBodyReply {
+  malformedBody: true;
+}
+
 export type FakeReply =
   | FakeTextReply
   | FakeToolUseReply
   | FakeErrorReply
   | FakeDelayReply
-  | FakeDropReply;
+  | FakeDropReply
+  | FakeDropMidBodyReply
+  | FakeMalformedBodyReply;
 
 export type FakeResponder = (req: RecordedRequest) => FakeReply | undefined;
 
 const TOOL_RESULT_CHARS = 200;
+const CUT_TEXT = 'This answer is cut off half way through by a dropped connection.';
 
 /** A scriptable Messages API on loopback, spoken to through the real SDK via ANTHROPIC_BASE_URL. */
 export class FakeAnthropic {
@@ -143,6 +161,11 @@ export class FakeAnthropic {
   ): Promise<void> {
     if ('drop' in reply) {
       res.destroy();
+    } else if ('dropMidBody' in reply) {
+      const message = messageFor({ text: reply.text ?? CUT_TEXT }, request.body);
+      sendHalfThenDrop(res, message, request.body.stream === true);
+    } else if ('malformedBody' in reply) {
+      writeMalformedBody(res);
     } else if ('delayMs' in reply) {
       if (await waitWhileConnected(res, reply.delayMs)) {
         await this.play(reply.then ?? this.unscriptedReply(request), request, res);
@@ -186,6 +209,41 @@ async function streamPaced(
     writeSseEvent(res, name, data);
   }
   res.end();
+}
+
+/** Sends the headers and the first half of the body's bytes, then destroys the socket. */
+function sendHalfThenDrop(res: ServerResponse, message: Anthropic.Message, stream: boolean): void {
+  let body: Buffer;
+  if (stream) {
+    openSse(res);
+    body = Buffer.from(
+      sseEventsOf(message)
+        .map(([name, data]) => sseText(name, data))
+        .join(''),
+    );
+  } else {
+    body = Buffer.from(JSON.stringify(message));
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      'request-id': `req_cut_${Date.now()}`,
+    });
+  }
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
+}
+
+function sseText(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function writeMalformedBody(res: ServerResponse): void {
+  const body = '<html><body>upstream proxy error</body></html>';
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'request-id': `req_malformed_${Date.now()}`,
+  });
+  res.end(body);
 }
 
 function defaultReply(body: Anthropic.MessageCreateParams): FakeReply {

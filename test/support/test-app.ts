@@ -38,13 +38,14 @@ export function storeVariants(): StoreVariant[] {
 
 /**
  * The whole app, configured as in production from an environment of the test's choosing; `store`
- * replaces the configured store (for instance to count round trips).
+ * replaces the configured store (for instance to count round trips); apps given the same `users` share
+ * their principals (two instances of one deployment).
  */
 export async function createTestApp(
   env: Environment = {},
-  options: { store?: RedisService } = {},
+  options: { store?: RedisService; users?: string } = {},
 ): Promise<TestApp> {
-  const run = randomUUID().slice(0, 8);
+  const run = options.users ?? randomUUID().slice(0, 8);
   const aliceId = `alice-${run}`;
   const bobId = `bob-${run}`;
   const config = loadConfig({

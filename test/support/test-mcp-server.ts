@@ -8,7 +8,9 @@
  * connections over HTTP.
  *
  * Tools: `echo` {text}, `slow` {ms} (sleeps, then answers), `add_tool` (adds `extra` and announces
- * the change with notifications/tools/list_changed), `crash` (the process exits at once).
+ * the change with notifications/tools/list_changed), `crash` (the process exits at once), `huge`
+ * {bytes} (a text result of that many characters, numbered lines, also as structured content), and
+ * `gauge` {ms} (sleeps, then answers `peak <n>`: the most calls of it running at once while it ran).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -49,6 +51,17 @@ const BASE_TOOLS: Tool[] = [
     description: 'Adds the tool `extra` and announces the new tool list',
     inputSchema: { type: 'object', properties: {} },
   },
+  {
+    name: 'huge',
+    description: 'Answers with a text of `bytes` characters',
+    inputSchema: { type: 'object', properties: { bytes: { type: 'number' } }, required: ['bytes'] },
+    outputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+  },
+  {
+    name: 'gauge',
+    description: 'Waits `ms` milliseconds, then says how many gauge calls ran at once meanwhile',
+    inputSchema: { type: 'object', properties: { ms: { type: 'number' } }, required: ['ms'] },
+  },
 ];
 const EXTRA_TOOL: Tool = {
   name: 'extra',
@@ -58,6 +71,8 @@ const EXTRA_TOOL: Tool = {
 
 const sessions = new Map<string, Session>();
 let extraAdded = false;
+/** The peak each running gauge call has seen so far. */
+const gauges = new Set<{ peak: number }>();
 
 function listTools(): Tool[] {
   return extraAdded ? [...BASE_TOOLS, EXTRA_TOOL] : BASE_TOOLS;
@@ -78,6 +93,10 @@ async function callTool(name: string, args: Record<string, unknown>): Promise<Ca
       return process.exit(1);
     case 'extra':
       return text('extra here');
+    case 'huge':
+      return hugeText(Number(args.bytes));
+    case 'gauge':
+      return gauge(Number(args.ms));
     default:
       return { content: [{ type: 'text', text: `no tool ${name}` }], isError: true };
   }
@@ -85,6 +104,25 @@ async function callTool(name: string, args: Record<string, unknown>): Promise<Ca
 
 function text(value: string): CallToolResult {
   return { content: [{ type: 'text', text: value }] };
+}
+
+/** Numbered lines of 100 characters (`line 000001 xxx…`), `bytes` characters in all. */
+function hugeText(bytes: number): CallToolResult {
+  const lines = Math.ceil(bytes / 100);
+  const all = Array.from({ length: lines }, (_, i) =>
+    `line ${String(i + 1).padStart(6, '0')} `.padEnd(99, 'x'),
+  ).join('\n');
+  const value = all.slice(0, bytes);
+  return { content: [{ type: 'text', text: value }], structuredContent: { text: value } };
+}
+
+async function gauge(ms: number): Promise<CallToolResult> {
+  const mine = { peak: 0 };
+  gauges.add(mine);
+  for (const running of gauges) running.peak = Math.max(running.peak, gauges.size);
+  await sleep(ms);
+  gauges.delete(mine);
+  return text(`peak ${mine.peak}`);
 }
 
 function buildServer(): Server {

@@ -1,5 +1,6 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmpty, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { Equals, IsBoolean, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { BodyLimits } from '../../common/json-body-check.js';
 import { trimmed } from '../../common/trimmed.js';
 import {
   CONVERSATION_ID_PATTERN,
@@ -8,7 +9,12 @@ import {
 
 export const NO_MESSAGE = 'No message provided';
 
-/** The one request body of every chat endpoint. */
+/**
+ * The one request body of every chat endpoint. It is flat; the limits leave room for a well-formed
+ * body in the retired `messages` format (up to 7 levels with tool blocks, about 200 messages), so that
+ * it still gets its pointer to `message` instead of a size complaint.
+ */
+@BodyLimits({ maxDepth: 8, maxValues: 1_000 })
 export class ChatRequest {
   @ApiProperty({
     description:
@@ -50,9 +56,9 @@ export class ChatRequest {
   @IsBoolean({ message: 'stream must be a boolean' })
   stream?: boolean;
 
-  /** The retired multi-message format, refused with a pointer to `message`. */
+  /** The retired multi-message format, refused with a pointer to `message`: any value, even null or "". */
   @ApiHideProperty()
-  @IsEmpty({
+  @Equals(undefined, {
     message:
       'The `messages` array is no longer accepted: send the new text as `message` (a string)',
   })

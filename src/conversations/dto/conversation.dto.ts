@@ -1,6 +1,6 @@
 import { ApiParamOptions, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { type Route, ROUTES } from '../../routing/routing.types.js';
 import { trimmed } from '../../common/trimmed.js';
 import { ErrorMessages } from '../../common/api-error-responses.js';
@@ -80,6 +80,44 @@ export class ListConversationsQuery {
   cursor?: string;
 }
 
+const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The 400s of a bad page of messages, in the server's words (an unknown `before` is the service's). */
+export const MESSAGE_PAGE_RULES: ErrorMessages = {
+  bad_limit: 'limit must be an integer from 1 to 1000',
+  limit_too_large: 'limit must not be greater than 1000',
+  bad_before: 'before must be a message_id: pass next_before as returned',
+};
+
+export class ReadConversationQuery {
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Messages per page: the newest `limit` (before `before`, when given)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @Max(1000)
+  @Min(1)
+  @IsInt({ message: MESSAGE_PAGE_RULES.bad_limit })
+  limit: number = 100;
+
+  @ApiPropertyOptional({
+    description:
+      'The next_before of the previous page: only messages older than this one (exclusive); ' +
+      'omitted → the newest messages',
+    pattern: MESSAGE_ID_PATTERN.source,
+    minLength: 1,
+    maxLength: 64,
+  })
+  @IsOptional()
+  @IsString({ message: MESSAGE_PAGE_RULES.bad_before })
+  @Matches(MESSAGE_ID_PATTERN, { message: MESSAGE_PAGE_RULES.bad_before })
+  before?: string;
+}
+
 export class StoredMessageDto {
   @ApiProperty({ example: 'm_3kTq8ZpV1yQeWmB0aL' })
   message_id!: string;
@@ -134,8 +172,19 @@ export class ConversationDto {
   @ApiProperty({ format: 'date-time', example: '2026-11-27T09:05:00.000Z' })
   updated_at!: string;
 
-  @ApiProperty({ type: [StoredMessageDto], description: 'Oldest first' })
+  @ApiProperty({
+    type: [StoredMessageDto],
+    description: 'One page: the newest `limit` messages before `before`, oldest first',
+  })
   messages!: StoredMessageDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Pass as `before` for the page of older messages; null when nothing is older',
+  })
+  next_before!: string | null;
 }
 
 export class ConversationPageDto {

@@ -29,8 +29,11 @@ export interface Decision {
 
 /** Whose conversation is being routed, and whether an escalated decision may be cached. */
 export interface DecisionContext {
+  /** Cancels an escalation when the client goes away. */
+  signal?: AbortSignal;
   principal: string;
   conversationId: string;
+  conversationCreatedAt?: string;
   remember: boolean;
 }
 
@@ -80,11 +83,12 @@ export class RouteDecider {
       input,
       principal: context.principal,
       conversationId: context.conversationId,
+      conversationCreatedAt: context.conversationCreatedAt,
     };
     try {
       const known = await this.decisions.read(key).catch(() => undefined);
       if (known) return { decidedBy: 'llm', chosen: known, usage: NO_USAGE };
-      const { decision, usage } = await this.escalate(input, local);
+      const { decision, usage } = await this.escalate(input, local, context.signal);
       if (!decision) {
         const chosen = withNote(local, 'router model gave no usable route');
         return { decidedBy: 'fallback', chosen, usage };
@@ -101,6 +105,7 @@ export class RouteDecider {
   private async escalate(
     input: RoutingInput,
     local: LocalDecision,
+    signal: AbortSignal | undefined,
   ): Promise<{ decision?: EscalatedDecision; usage: Usage }> {
     const reply = await this.llm.create({
       model: this.llm.fastModel,
@@ -110,6 +115,7 @@ export class RouteDecider {
       tools: [ROUTE_TOOL],
       toolChoice: { type: 'tool', name: ROUTE_TOOL.name },
       timeoutMs: ESCALATION_TIMEOUT_MS,
+      signal,
     });
     return { decision: parseEscalation(reply, input.toolsAvailable), usage: reply.usage };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { derivedDataSlot } from '../../conversations/conversation-keys.js';
+import { derivedDataSlot, principalTag } from '../../conversations/conversation-keys.js';
 import { CacheSlot, cachedValueRead, writeCachedValue } from '../../redis/cache-slot.js';
 import { RedisService } from '../../redis/redis.service.js';
 import { RoutingInput } from '../../routing/routing.types.js';
@@ -13,19 +13,21 @@ export interface DecisionKey {
   input: RoutingInput;
   principal: string;
   conversationId: string;
+  conversationCreatedAt?: string;
 }
 
 /**
  * Escalated routing decisions, so an ambiguous message costs one escalation across all instances.
- * Keyed by a hash of what the router saw: shared by every principal when no history was involved,
- * else derived data of the conversation (deleted with it).
+ * Keyed by a hash of what the router saw and kept per principal: a decision shared between users would
+ * tell one that another sent the same message. One derived from history is data of its conversation
+ * (deleted with it).
  */
 @Injectable()
 export class RoutingDecisionCache {
   constructor(private readonly store: RedisService) {}
 
   read(key: DecisionKey): Promise<EscalatedDecision | undefined> {
-    return this.store.read(cachedValueRead<EscalatedDecision>(routingDecisionSlot(key)));
+    return this.store.run(cachedValueRead<EscalatedDecision>(routingDecisionSlot(key)));
   }
 
   async write(key: DecisionKey, decision: EscalatedDecision): Promise<void> {
@@ -33,11 +35,12 @@ export class RoutingDecisionCache {
   }
 }
 
-export function routingDecisionSlot({
+function routingDecisionSlot({
   routerVersion,
   input,
   principal,
   conversationId,
+  conversationCreatedAt,
 }: DecisionKey): CacheSlot {
   const seen = JSON.stringify([
     routerVersion,
@@ -47,6 +50,6 @@ export function routingDecisionSlot({
   ]);
   const hash = createHash('sha256').update(seen).digest('base64url');
   return input.history.length > 0
-    ? derivedDataSlot(principal, conversationId, `route:${hash}`)
-    : { kind: 'key', key: `chat:routing-decision:{${hash}}` };
+    ? derivedDataSlot(principal, conversationId, `route:${hash}`, conversationCreatedAt)
+    : { kind: 'key', key: `${principalTag(principal)}:routing-decision:${hash}` };
 }

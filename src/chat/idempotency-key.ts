@@ -1,0 +1,28 @@
+import { BadRequestException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { IdempotentRequest } from '../turns/idempotency.store.js';
+import { ChatRequest } from './dto/chat-request.dto.js';
+
+const VALID_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The request's Idempotency-Key (1 to 128 visible ASCII characters; 400 otherwise) and what identifies
+ * the request: the endpoint and the body. `stream` is left out, so a streamed repeat of a JSON request is
+ * the same request.
+ */
+export function idempotencyOf(
+  req: IncomingMessage,
+  request: ChatRequest,
+): IdempotentRequest | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+    throw new BadRequestException('Idempotency-Key must be 1 to 128 visible ASCII characters');
+  }
+  const path = (req.url ?? '').split('?')[0];
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([path, request.conversation_id ?? null, request.message]))
+    .digest('base64url');
+  return { key, fingerprint };
+}

@@ -1,0 +1,30 @@
+import { StoreScript } from './redis.service.js';
+
+/**
+ * Keys held by one owner (a single-flight lock, an idempotency claim) whose value is the owner's token.
+ * A key that expired and was taken by someone else is not ours to release or extend.
+ */
+
+/** Deletes the key only if it still holds our value. KEYS: key; ARGV: value. Returns 1 if deleted. */
+export const DELETE_IF_OWNED_SCRIPT: StoreScript = {
+  name: 'deleteIfOwned',
+  lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+  runLocally(call, [key], [value]) {
+    return call('get', key) === value ? call('del', key) : 0;
+  },
+};
+
+/** Extends the key's TTL only if it still holds our value. KEYS: key; ARGV: value, ttlMs. */
+export const EXTEND_IF_OWNED_SCRIPT: StoreScript = {
+  name: 'extendIfOwned',
+  lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`,
+  runLocally(call, [key], [value, ttlMs]) {
+    return call('get', key) === value ? call('pexpire', key, ttlMs) : 0;
+  },
+};
