@@ -37,7 +37,7 @@ export class ModelCredentialsError extends HttpException {
 }
 
 /** The caller (a disconnected client, or an orchestration budget) cancelled the call. */
-class ModelCallCancelledError extends Error {}
+export class ModelCallCancelledError extends Error {}
 
 /** Maps an SDK error (after every retry) to our status codes: 502, 503 or 504. */
 export function toModelError(error: unknown, timeoutMs: number, deadlinePassed: boolean): Error {

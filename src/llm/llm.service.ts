@@ -4,7 +4,12 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { StoredMessage } from '../conversations/conversation.types.js';
 import { AppConfig, LlmConfig } from '../config/app-config.js';
 import { toModelMessages } from './history-window.js';
-import { ModelCredentialsError, ModelUnreachableError, toModelError } from './llm-errors.js';
+import {
+  ModelCallCancelledError,
+  ModelCredentialsError,
+  ModelUnreachableError,
+  toModelError,
+} from './llm-errors.js';
 import { fromMessage, StreamedReply, toMessageParams, toToolParams } from './messages-api.js';
 import { ModelMessage, ModelReply, ModelTool, ModelToolChoice } from './model.types.js';
 import { startOfflineModelServer } from './offline/offline-model-server.js';
@@ -196,6 +201,8 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
     if (mapped instanceof ModelCredentialsError || mapped instanceof ModelUnreachableError) {
       this.lastFailure = { error: mapped, at: Date.now() };
     }
+    // A call its caller cancelled (a client that left, a spent budget) is not the provider's fault.
+    if (mapped instanceof ModelCallCancelledError) return;
     this.logger.warn(`Model call failed: ${mapped.message} (${describeFault(original)})`);
   }
 }

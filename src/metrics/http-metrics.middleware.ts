@@ -9,11 +9,12 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
   use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
     const stopTimer = this.metrics.httpDuration.startTimer();
-    res.once('finish', () => {
+    // 'close' follows 'finish' for a complete response; alone, it means the client left first (499).
+    res.once('close', () => {
       const labels = {
         method: req.method ?? 'UNKNOWN',
         route: (req as IncomingMessage & LabelledRequest).routeLabel ?? 'unmatched',
-        status: String(res.statusCode),
+        status: res.writableFinished ? String(res.statusCode) : '499',
       };
       this.metrics.httpRequests.inc(labels);
       stopTimer(labels);
