@@ -22,12 +22,13 @@ export default {
         '<rootDir>/test/support/**/*.spec.ts',
       ],
     },
-    {
+    ...['express', 'fastify'].map((adapter) => ({
       ...shared,
-      displayName: 'e2e',
+      displayName: `e2e-${adapter}`,
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-    },
+      globals: { TEST_HTTP_ADAPTER: adapter },
+    })),
   ],
   // e2e apps start real MCP servers and redis-servers; a loaded 2-core CI needs room.
   testTimeout: 30_000,

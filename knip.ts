@@ -18,8 +18,6 @@ const config: KnipConfig = {
   ],
   project: ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bench/**/*.ts'],
   ignoreDependencies: [
-    // Kept for the Fastify adapter issue; nothing imports it until then.
-    '@nestjs/platform-fastify',
     // nest-cli.json's schematic collection, used only by `nest generate`; it comes with @nestjs/cli.
     '@nestjs/schematics',
   ],

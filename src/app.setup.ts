@@ -1,30 +1,18 @@
 import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { assertUtf8Json, refuseDeclaredOversizedBodies } from './common/body-bytes.js';
-import { AppLogger } from './common/app-logger.js';
+import type { Server } from 'node:http';
+import { AppLogger } from './common/app-logger.service.js';
 import { AppConfig } from './config/app-config.js';
+import { httpPlatform } from './platform/http-platform.js';
 
 /**
- * Everything main.ts and the e2e app factory share: server timeouts, body limits, headers, CORS,
- * Swagger, shutdown.
+ * Everything main.ts and the e2e app factory share: server timeouts, body limits and parsing, headers,
+ * CORS, Swagger, shutdown, on either HTTP adapter.
  */
-export function configureApp(app: INestApplication, config: AppConfig): void {
-  app.useLogger(new AppLogger(app.get(Logger)));
+export async function configureApp(app: INestApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(AppLogger));
   configureHttpServer(app.getHttpServer() as Server);
-  app.use(refuseDeclaredOversizedBodies(config.http.maxBodyBytes));
-  const express = app as NestExpressApplication;
-  express.useBodyParser('json', {
-    limit: config.http.maxBodyBytes,
-    type: ['application/json', 'application/*+json'],
-    // Nest's option type leaves `verify` out (its rawBody option uses it; we do not set rawBody).
-    verify: (_req: IncomingMessage, _res: ServerResponse, bytes: Buffer, charset: string) =>
-      assertUtf8Json(bytes, charset),
-  });
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  await httpPlatform(config.http.adapter).configure(app, config);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

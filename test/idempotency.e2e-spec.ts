@@ -107,6 +107,36 @@ describe.each(storeVariants())('Idempotency-Key on the $name store', ({ env }) =
     expect(await turnsIn(id)).toBe(1);
   });
 
+  it('mixes requests with and without a key on one conversation', async () => {
+    const id = await newConversation();
+    fake.respondWith(() => ({ text: 'fine' }));
+    const plain = () =>
+      request(t.http)
+        .post('/api/v1/chat/direct')
+        .set(t.alice)
+        .send({ message: 'plain', conversation_id: id });
+    await plain().expect(200);
+    await chat({ message: 'keyed', conversation_id: id }, randomUUID()).expect(200);
+    await plain().expect(200);
+    await chat({ message: 'keyed again', conversation_id: id }, randomUUID()).expect(200);
+    expect(await turnsIn(id)).toBe(4);
+  });
+
+  it('gives the key back after a 404, and counts `default` as the conversation it names', async () => {
+    const key = randomUUID();
+    await chat({ message: 'Where?', conversation_id: 'c_doesnotexist' }, key).expect(404);
+    const id = await newConversation();
+    await chat({ message: 'Where?', conversation_id: id }, key).expect(200);
+
+    const other = randomUUID();
+    fake.enqueue({ text: 'to default' });
+    const first = await chat({ message: 'Default one' }, other).expect(200);
+    const named = await chat({ message: 'Default one', conversation_id: 'default' }, other).expect(
+      200,
+    );
+    expect((named.body as Body).message_id).toBe((first.body as Body).message_id);
+  });
+
   it('keeps keys per principal', async () => {
     const key = randomUUID();
     fake.enqueue({ text: 'for alice' }, { text: 'for bob' });

@@ -63,10 +63,11 @@ describe('RATE_LIMIT_PER_MINUTE, shared by two instances on one Redis', () => {
     await request(first.http).get('/api/v1/conversations').expect(401);
   });
 
-  it('does not count a chat request refused as invalid, which changes nothing', async () => {
-    for (let i = 0; i < 8; i++) await chat(solo, solo.alice, { message: ' ' }).expect(400);
-    for (let i = 0; i < 5; i++) await chat(solo, solo.alice, { message: `ok ${i}` }).expect(200);
+  it('counts a chat request refused as invalid, and limits before telling a conversation is missing', async () => {
+    for (let i = 0; i < 2; i++) await chat(solo, solo.alice, { message: ' ' }).expect(400);
+    for (let i = 0; i < 3; i++) await chat(solo, solo.alice, { message: `ok ${i}` }).expect(200);
     await chat(solo, solo.alice, { message: 'over' }).expect(429);
+    await chat(solo, solo.alice, { message: 'over', conversation_id: 'c_missing' }).expect(429);
   });
 
   it('holds on the embedded store too, and a streamed turn over the limit is a plain 429', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { FakeAnthropic } from './support/fake-anthropic.js';
 import { RedisServerHandle, startRedisServer } from './support/redis-server.js';
+import { ReplyCuttingProxy } from './support/reply-cutting-proxy.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 
 describe('Redis outage', () => {
@@ -80,6 +82,70 @@ describe('Redis outage', () => {
     } finally {
       await onReplica.close();
       await replica.stop();
+    }
+  });
+});
+
+describe('a turn write whose reply is lost with its connection', () => {
+  let redis: RedisServerHandle;
+  let proxy: ReplyCuttingProxy;
+  let fake: FakeAnthropic;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    proxy = new ReplyCuttingProxy(redis.port);
+    await proxy.start();
+    fake = await FakeAnthropic.start();
+    t = await createTestApp({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'k',
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+    await proxy.close();
+    await redis.stop();
+  });
+
+  const conversation = async (): Promise<string> => {
+    const { body } = await request(t.http).post('/api/v1/conversations').set(t.alice).send({});
+    return (body as { conversation_id: string }).conversation_id;
+  };
+  const messagesOf = async (id: string): Promise<Array<{ content: string }>> => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const response = await request(t.http).get(`/api/v1/conversations/${id}`).set(t.alice);
+      if (response.status === 200)
+        return (response.body as { messages: Array<{ content: string }> }).messages;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the store did not come back');
+  };
+
+  it('is reported as unknown and never run twice, with or without an Idempotency-Key', async () => {
+    for (const key of [undefined, randomUUID()]) {
+      const id = await conversation();
+      const marker = `LOST-REPLY-${randomUUID()}`;
+      proxy.cutNext(marker);
+      const send = () => {
+        const post = request(t.http).post('/api/v1/chat/direct').set(t.alice);
+        if (key) post.set('Idempotency-Key', key);
+        return post.send({ message: marker, conversation_id: id });
+      };
+
+      const lost = await send();
+      expect(lost.status).toBe(503);
+      expect(String((lost.body as { message: string }).message)).toMatch(/may or may not/);
+      const stored = (await messagesOf(id)).filter((message) => message.content === marker);
+      expect(stored).toHaveLength(1);
+      if (key) {
+        const retry = await send();
+        expect(retry.status).toBe(200);
+        expect((await messagesOf(id)).filter((m) => m.content === marker)).toHaveLength(1);
+      }
     }
   });
 });

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
+import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { IdempotentRequest } from '../turns/idempotency.store.js';
 import { ChatRequest } from './dto/chat-request.dto.js';
 
@@ -22,7 +23,9 @@ export function idempotencyOf(
   }
   const path = (req.url ?? '').split('?')[0];
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([path, request.conversation_id ?? null, request.message]))
+    .update(
+      JSON.stringify([path, request.conversation_id ?? DEFAULT_CONVERSATION_ID, request.message]),
+    )
     .digest('base64url');
   return { key, fingerprint };
 }

@@ -13,7 +13,7 @@ async function open(
     accepted = resolve;
   });
   const server = createServer((_req, res) => {
-    accepted({ res, sse: new SseStream(res, heartbeatMs, stalledReaderMs) });
+    accepted({ res, sse: new SseStream(res, { heartbeatMs, stalledReaderMs }) });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = connect((server.address() as AddressInfo).port, '127.0.0.1');

@@ -9,6 +9,13 @@ const HEARTBEAT_MS = 15_000;
  */
 const STALLED_READER_MS = 30_000;
 
+export interface SseOptions {
+  heartbeatMs?: number;
+  stalledReaderMs?: number;
+  /** Called once, just before the headers go out (the HTTP adapter is told to leave the response). */
+  beforeOpen?: () => void;
+}
+
 /**
  * A Server-Sent Events response written on Node's own ServerResponse, so it is the same under every HTTP
  * adapter. The headers go out with the first event. A write waits for 'drain' when the socket's buffer is
@@ -19,11 +26,16 @@ export class SseStream {
   private heartbeat?: NodeJS.Timeout;
   private wroteSinceBeat = false;
 
+  private readonly heartbeatMs: number;
+  private readonly stalledReaderMs: number;
+
   constructor(
     private readonly res: ServerResponse,
-    private readonly heartbeatMs = HEARTBEAT_MS,
-    private readonly stalledReaderMs = STALLED_READER_MS,
-  ) {}
+    private readonly options: SseOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.stalledReaderMs = options.stalledReaderMs ?? STALLED_READER_MS;
+  }
 
   /** True once the headers (200, text/event-stream) are sent: errors must then be events. */
   get started(): boolean {
@@ -49,6 +61,7 @@ export class SseStream {
 
   private open(): void {
     if (this.res.headersSent) return;
+    this.options.beforeOpen?.();
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

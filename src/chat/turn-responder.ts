@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { clientGoneSignal } from '../common/client-gone.js';
 import { errorBodyOf, faultDetail } from '../common/error-body.js';
-import { assignRequestId } from '../common/request-id.js';
+import { assignRequestId, takeOverResponse } from '../common/request-id.js';
 import { ChatTurnService, TurnOptions } from '../turns/chat-turn.service.js';
 import { ChatExecutor, ProgressEvent, TurnObserver, TurnRequest } from '../turns/turn.types.js';
 import { progressEventOf, startEventOf, toChatResponse } from './chat-response.mapper.js';
@@ -55,13 +55,13 @@ export class TurnResponder {
    * they become an `error` event and the stream ends cleanly.
    */
   private async stream<Prefetched>(
-    { req, res }: ChatExchange,
+    { reply, req, res }: ChatExchange,
     principal: string,
     request: ChatRequest,
     executor: ChatExecutor<Prefetched>,
     options: TurnOptions,
   ): Promise<void> {
-    const sse = new SseStream(res);
+    const sse = new SseStream(res, { beforeOpen: () => takeOverResponse(reply) });
     const observer: TurnObserver = {
       start: (start) => sse.send('start', startEventOf(start)),
       progress: (event: ProgressEvent) => {

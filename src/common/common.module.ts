@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { JsonContentTypeMiddleware } from './json-content-type.middleware.js';
 import { LoggingModule } from './logging.module.js';
+import { RequestLogMiddleware } from './request-log.middleware.js';
 import { createValidationPipe } from './validation.pipe.js';
 
 /** Cross-cutting HTTP behaviour: logs, JSON-only bodies, validation, the one error shape. */
@@ -15,6 +16,6 @@ import { createValidationPipe } from './validation.pipe.js';
 })
 export class CommonModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonContentTypeMiddleware).forRoutes('*');
+    consumer.apply(RequestLogMiddleware, JsonContentTypeMiddleware).forRoutes('*');
   }
 }

@@ -1,7 +1,11 @@
 export type CacheScope = 'user' | 'global';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+export type HttpAdapterName = 'express' | 'fastify';
+
 export interface HttpConfig {
+  /** Express (the default) or Fastify (faster); the same behaviour on both. */
+  adapter: HttpAdapterName;
   port: number;
   maxBodyBytes: number;
   corsOrigins: string[];

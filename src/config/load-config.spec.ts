@@ -43,8 +43,9 @@ describe('loadConfig', () => {
     }
   });
 
-  it('says plainly that the Fastify adapter is not available yet', () => {
-    expect(() => loadConfig({ HTTP_ADAPTER: 'fastify' })).toThrow(/HTTP_ADAPTER=fastify/);
+  it('chooses the HTTP adapter: express by default, or fastify', () => {
+    expect(loadConfig({}).http.adapter).toBe('express');
+    expect(loadConfig({ HTTP_ADAPTER: 'Fastify' }).http.adapter).toBe('fastify');
     expect(() => loadConfig({ HTTP_ADAPTER: 'koa' })).toThrow(/HTTP_ADAPTER must be one of/);
   });
 

@@ -1,5 +1,11 @@
 import { relative, resolve } from 'node:path';
-import { AppConfig, CacheScope, LogLevel, MAX_PRINCIPAL_CHARS } from './app-config.js';
+import {
+  AppConfig,
+  CacheScope,
+  HttpAdapterName,
+  LogLevel,
+  MAX_PRINCIPAL_CHARS,
+} from './app-config.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -63,12 +69,6 @@ export function loadConfig(env: Environment): AppConfig {
     read.problem('JWT_ISSUER and JWT_AUDIENCE apply to JWTs: set JWT_SECRET as well');
   }
 
-  if (read.oneOf('HTTP_ADAPTER', ['express', 'fastify'], 'express') === 'fastify') {
-    read.problem(
-      'HTTP_ADAPTER=fastify is not available in this version yet; use express (the default)',
-    );
-  }
-
   const workspaceDir = resolve(read.string('WORKSPACE_DIR') ?? './workspace');
   if (!relative(workspaceDir, resolve('.')).startsWith('..')) {
     read.problem(
@@ -78,6 +78,7 @@ export function loadConfig(env: Environment): AppConfig {
 
   const config: AppConfig = {
     http: {
+      adapter: read.oneOf<HttpAdapterName>('HTTP_ADAPTER', ['express', 'fastify'], 'express'),
       port: read.int('PORT', 3000, 1, 65535),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 1024 * 1024, 1024),
       corsOrigins: read.list('CORS_ORIGINS'),

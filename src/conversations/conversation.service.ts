@@ -24,6 +24,14 @@ import {
 } from './conversation.types.js';
 import { decodeCursor, encodeCursor, PageCursor } from './page-cursor.js';
 
+export interface ConversationWindow<T> {
+  /** False when the conversation does not exist or is another principal's: a 404. */
+  found: boolean;
+  history: StoredMessage[];
+  createdAt?: string;
+  alongside?: T;
+}
+
 const UNTITLED = 'New conversation';
 const TITLE_FROM_MESSAGE_CHARS = 60;
 /** Extra index entries read past a page so equal timestamps at the cursor can be skipped. */
@@ -113,20 +121,21 @@ export class ConversationService {
   }
 
   /**
-   * The last `size` stored messages of a conversation the principal owns (404 otherwise), never
-   * starting with an answer, and when it was created (what data derived from it is tied to), in one
-   * round trip together with `alongside` (another store's op wanted in the same trip).
+   * The last `size` stored messages of a conversation, never starting with an answer; whether the
+   * principal has it (the caller answers 404 when not: after settling what `alongside` did); and when it
+   * was created (what data derived from it is tied to). One round trip, together with `alongside`
+   * (another store's op wanted in the same trip).
    */
   async readWindow<T = undefined>(
     principal: string,
     id: string,
     size: number,
     alongside?: StoreOp<T>,
-  ): Promise<{ history: StoredMessage[]; createdAt?: string; alongside?: T }> {
+  ): Promise<ConversationWindow<T>> {
     const window = await this.conversations.readWindow(principal, id, size, alongside);
-    if (!window.createdAt && id !== DEFAULT_CONVERSATION_ID) throw new ConversationNotFoundError();
     const { messages } = window;
     return {
+      found: window.createdAt !== undefined || id === DEFAULT_CONVERSATION_ID,
       history: messages[0]?.role === 'assistant' ? messages.slice(1) : messages,
       createdAt: window.createdAt,
       alongside: window.alongside,

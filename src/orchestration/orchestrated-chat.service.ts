@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConversationNotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { ConversationService } from '../conversations/conversation.service.js';
@@ -58,11 +59,12 @@ export class OrchestratedChatService implements ChatExecutor {
    */
   async dryRun(principal: string, request: TurnRequest): Promise<Decision> {
     const conversationId = request.conversationId ?? DEFAULT_CONVERSATION_ID;
-    const { history, createdAt } = await this.conversations.readWindow(
+    const { found, history, createdAt } = await this.conversations.readWindow(
       principal,
       conversationId,
       this.config.conversations.historyMaxMessages,
     );
+    if (!found) throw new ConversationNotFoundError();
     return this.decider.decide(this.routingInput(request.message, history), {
       principal,
       conversationId,

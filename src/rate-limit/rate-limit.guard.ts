@@ -10,11 +10,11 @@ import { AuthenticatedRequest } from '../auth/principal.decorator.js';
 import { rawHttp } from '../common/request-id.js';
 import { RateLimiter } from './rate-limiter.service.js';
 
-const COUNTED_BY_TURN = 'rate-limit:countedByTurn';
+export const COUNTED_BY_TURN = 'rate-limit:countedByTurn';
 
 /**
  * Marks a handler whose chat turn counts the request itself, in the turn's first round trip (so a turn
- * costs no extra trip for it). A request such a handler refuses as invalid (400) is not counted.
+ * costs no extra trip for it); CountRefusedTurnsInterceptor counts those refused before it.
  */
 export const CountedByTurn = (): CustomDecorator => SetMetadata(COUNTED_BY_TURN, true);
 

@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Counter } from 'prom-client';
 import { StoreUnavailableError } from '../common/errors.js';
 import { RedisConfig } from '../config/app-config.js';
 import { RedisService, StoreCommand, StoreScript, StoreValue } from './redis.service.js';
@@ -15,6 +16,9 @@ const CLIENT_OPTIONS: RedisOptions = {
   commandTimeout: 2000,
   connectTimeout: 2000,
   retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+  // A command whose reply was lost with its connection may have run: sending it again on reconnect
+  // could run a write twice (a turn appended twice). It fails instead, as an outcome unknown.
+  autoResendUnfulfilledCommands: false,
   // After a failover the old master answers READONLY: reconnect (and resend) to find the new one.
   reconnectOnError: (error) => (/^(READONLY|LOADING|MASTERDOWN)/.test(error.message) ? 2 : false),
 };
@@ -27,7 +31,11 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   private readonly client: Client;
   private readonly definedScripts = new Set<string>();
 
-  constructor(config: RedisConfig) {
+  /** `roundTrips` counts each batch, transaction and script call (redis_round_trips_total). */
+  constructor(
+    config: RedisConfig,
+    private readonly roundTrips?: Counter,
+  ) {
     super();
     this.kind = config.clusterNodes ? 'cluster' : 'redis';
     this.client = config.clusterNodes
@@ -54,21 +62,26 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   }
 
   async batch(commands: StoreCommand[]): Promise<unknown[]> {
+    this.roundTrips?.inc();
     return this.exec(this.client.pipeline(commands));
   }
 
   async transaction(commands: StoreCommand[]): Promise<unknown[]> {
+    this.roundTrips?.inc();
     return this.exec(this.client.multi(commands as string[][]));
   }
 
   async runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
-    if (!this.definedScripts.has(script.name)) {
-      this.client.defineCommand(script.name, { lua: script.lua, numberOfKeys: keys.length });
-      this.definedScripts.add(script.name);
+    // ioredis fixes a command's number of keys when it is defined: one command per key count.
+    const name = `${script.name}_${keys.length}`;
+    if (!this.definedScripts.has(name)) {
+      this.client.defineCommand(name, { lua: script.lua, numberOfKeys: keys.length });
+      this.definedScripts.add(name);
     }
     const command = (
       this.client as unknown as Record<string, (...a: StoreValue[]) => Promise<unknown>>
-    )[script.name];
+    )[name];
+    this.roundTrips?.inc();
     return this.guard(() => command.call(this.client, ...keys, ...args));
   }
 

@@ -1,4 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { RedisService, StoreCommand, StoreScript, StoreValue } from './redis.service.js';
 import { EMBEDDED_STORE_BOUNDS, MemoryKeyspace } from './memory-keyspace.js';
 
@@ -13,17 +14,23 @@ export class MemoryStoreService extends RedisService implements OnApplicationShu
   private evicting = false;
   private readonly keyspace = new MemoryKeyspace(EMBEDDED_STORE_BOUNDS, () => this.warnEvicting());
 
+  /** `roundTrips` counts each batch, transaction and script call, as on Redis (redis_round_trips_total). */
+  constructor(private readonly roundTrips?: Counter) {
+    super();
+  }
+
   async batch(commands: StoreCommand[]): Promise<unknown[]> {
-    return this.keyspace.atomically(() =>
-      commands.map(([name, ...args]) => this.keyspace.call(name, ...args)),
-    );
+    this.roundTrips?.inc();
+    return this.runAll(commands);
   }
 
   async transaction(commands: StoreCommand[]): Promise<unknown[]> {
-    return this.batch(commands);
+    this.roundTrips?.inc();
+    return this.runAll(commands);
   }
 
   async runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
+    this.roundTrips?.inc();
     return this.keyspace.atomically(() =>
       script.runLocally(
         (name, ...commandArgs) => this.keyspace.call(name, ...commandArgs),
@@ -37,6 +44,12 @@ export class MemoryStoreService extends RedisService implements OnApplicationShu
 
   onApplicationShutdown(): void {
     this.keyspace.close();
+  }
+
+  private runAll(commands: StoreCommand[]): unknown[] {
+    return this.keyspace.atomically(() =>
+      commands.map(([name, ...args]) => this.keyspace.call(name, ...args)),
+    );
   }
 
   private warnEvicting(): void {

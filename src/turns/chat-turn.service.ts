@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ClientGoneError,
+  ConversationNotFoundError,
   IdempotencyInFlightError,
   IdempotencyKeyReusedError,
   WriteOutcomeUnknownError,
@@ -83,7 +84,7 @@ export class ChatTurnService {
       this.opening(key, executor, options.idempotency),
     );
     const opening = window.alongside as Opening<Prefetched>;
-    const claim = await this.settle(opening);
+    const claim = await this.settle(opening, window.found);
     if (claim?.kind === 'completed') return this.replay(claim.result, options.observer);
     const held = claim?.kind === 'claimed' ? claim.claim : undefined;
     const keepAlive = held && this.keepClaimed(held);
@@ -145,15 +146,21 @@ export class ChatTurnService {
     });
   }
 
-  /** 429 over the rate limit (giving back a claim just taken); 409 or 422 for a key in other hands. */
+  /**
+   * What the first trip found, in order: 429 over the rate limit, 404 for a conversation that is not
+   * the caller's (a claim just taken is given back for either), then 409 or 422 for a key in other
+   * hands.
+   */
   private async settle<Prefetched>(
     opening: Opening<Prefetched>,
+    found: boolean,
   ): Promise<ClaimOutcome<TurnResult> | undefined> {
     const { claim } = opening;
-    if (!opening.rate.allowed && claim?.kind === 'claimed') {
+    if ((!opening.rate.allowed || !found) && claim?.kind === 'claimed') {
       await this.idempotency.release(claim.claim).catch(() => undefined);
     }
     this.limiter.enforce(opening.rate);
+    if (!found) throw new ConversationNotFoundError();
     if (claim?.kind === 'in-flight') throw new IdempotencyInFlightError();
     if (claim?.kind === 'reused') throw new IdempotencyKeyReusedError();
     return claim;

@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { Environment, loadConfig } from '../../src/config/load-config.js';
+import { httpPlatform } from '../../src/platform/http-platform.js';
 import { RedisService } from '../../src/redis/redis.service.js';
 
 export interface TestApp {
@@ -49,6 +50,7 @@ export async function createTestApp(
   const aliceId = `alice-${run}`;
   const bobId = `bob-${run}`;
   const config = loadConfig({
+    HTTP_ADAPTER: testedAdapter(),
     API_KEYS: `alice-key-${run}:${aliceId},bob-key-${run}:${bobId}`,
     LOG_LEVEL: 'silent',
     WORKSPACE_DIR: mkdtempSync(join(tmpdir(), 'chat-workspace-')),
@@ -57,9 +59,14 @@ export async function createTestApp(
   const builder = Test.createTestingModule({ imports: [AppModule.forConfig(config)] });
   if (options.store) builder.overrideProvider(RedisService).useValue(options.store);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
-  configureApp(app, config);
+  const app = moduleRef.createNestApplication(
+    httpPlatform(config.http.adapter).createAdapter(config),
+    { bodyParser: false, bufferLogs: true },
+  );
+  await configureApp(app, config);
   await app.init();
+  // Fastify answers requests once its plugins have loaded; Express has nothing to wait for.
+  await (app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> }).ready?.();
   return {
     app,
     http: app.getHttpServer() as Server,
@@ -70,4 +77,9 @@ export async function createTestApp(
     bobId,
     close: () => app.close(),
   };
+}
+
+/** The HTTP adapter the e2e project runs on (jest.config.js runs the e2e suites on both). */
+function testedAdapter(): string {
+  return (globalThis as { TEST_HTTP_ADAPTER?: string }).TEST_HTTP_ADAPTER ?? 'express';
 }

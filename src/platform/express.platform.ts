@@ -1,0 +1,24 @@
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { assertUtf8Json, refuseDeclaredOversizedBodies } from '../common/body-bytes.js';
+import { answerClientError } from '../common/client-error.js';
+import type { HttpPlatform } from './http-platform.js';
+import { SECURITY_HEADERS } from './http-platform.js';
+
+export const expressPlatform: HttpPlatform = {
+  createAdapter: () => new ExpressAdapter(),
+
+  configure: async (app, config) => {
+    (app.getHttpServer() as Server).on('clientError', answerClientError);
+    app.use(refuseDeclaredOversizedBodies(config.http.maxBodyBytes));
+    (app as NestExpressApplication).useBodyParser('json', {
+      limit: config.http.maxBodyBytes,
+      type: ['application/json', 'application/*+json'],
+      // Nest's option type leaves `verify` out (its rawBody option uses it; we do not set rawBody).
+      verify: (_req: IncomingMessage, _res: ServerResponse, bytes: Buffer, charset: string) =>
+        assertUtf8Json(bytes, charset),
+    });
+    app.use(helmet(SECURITY_HEADERS));
+  },
+};

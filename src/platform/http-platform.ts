@@ -1,0 +1,23 @@
+import { INestApplication } from '@nestjs/common';
+import { AbstractHttpAdapter } from '@nestjs/core';
+import { AppConfig, HttpAdapterName } from '../config/app-config.js';
+import { expressPlatform } from './express.platform.js';
+import { fastifyPlatform } from './fastify.platform.js';
+
+/**
+ * What differs between the two HTTP adapters, and nothing else: creating the adapter, parsing JSON
+ * bodies (MAX_BODY_BYTES, application/json and application/*+json, UTF-8 only) and the security headers.
+ * Everything else — guards, pipes, filters, middleware, the SSE writer — works on Node's own request and
+ * response and is the same on both.
+ */
+export interface HttpPlatform {
+  createAdapter(config: AppConfig): AbstractHttpAdapter;
+  configure(app: INestApplication, config: AppConfig): Promise<void>;
+}
+
+export function httpPlatform(name: HttpAdapterName): HttpPlatform {
+  return name === 'fastify' ? fastifyPlatform : expressPlatform;
+}
+
+/** Helmet's headers, minus the two that would break Swagger UI and cross-origin API use. */
+export const SECURITY_HEADERS = { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false };

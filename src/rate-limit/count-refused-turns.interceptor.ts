@@ -1,0 +1,42 @@
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { catchError, Observable } from 'rxjs';
+import { AuthenticatedRequest } from '../auth/principal.decorator.js';
+import { rawHttp } from '../common/request-id.js';
+import { COUNTED_BY_TURN } from './rate-limit.guard.js';
+import { RateLimiter } from './rate-limiter.service.js';
+
+/**
+ * A chat request refused as invalid (400, from a pipe or the Idempotency-Key check) never reaches the
+ * turn's first round trip, which is where chat requests are counted; it is counted here instead, in a
+ * trip of its own, so that every authenticated request counts. Nothing is counted twice: a turn that
+ * made its first trip cannot end in a 400.
+ */
+@Injectable()
+export class CountRefusedTurnsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean>(COUNTED_BY_TURN, context.getHandler())) return next.handle();
+    const http = context.switchToHttp();
+    const { req } = rawHttp(http.getRequest(), http.getResponse());
+    const principal = (req as typeof req & AuthenticatedRequest).principal;
+    return next.handle().pipe(
+      catchError(async (error: unknown) => {
+        if (error instanceof BadRequestException && principal !== undefined) {
+          await this.limiter.charge(principal).catch(() => undefined);
+        }
+        throw error;
+      }),
+    );
+  }
+}
