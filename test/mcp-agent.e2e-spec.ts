@@ -283,16 +283,7 @@ describe('the agent over the filesystem server (stdio)', () => {
       conversationId: 'default',
       message: 'hi',
       events: SILENT_EVENTS,
-      history: [
-        {
-          message_id: 'm_1',
-          role: 'user',
-          content: 'Remember the number 7',
-          route: 'needs_tools',
-          model: 'm',
-          created_at: new Date().toISOString(),
-        },
-      ],
+      history: [{ role: 'user', content: 'Remember the number 7', route: 'needs_tools' }],
       needsHistory: false,
     });
     expect(fake.requests[0].body.messages).toEqual([{ role: 'user', content: 'hi' }]);
@@ -413,6 +404,29 @@ describe('without MCP_CONFIG', () => {
 
     expect(body.tool_calls[0]).toMatchObject({ server: 'fs', is_error: false });
     expect(body.tool_calls[0].output_preview).toContain('notes.txt');
+  });
+
+  it('shows the model the workspace as <workspace>, and takes <workspace> paths back', async () => {
+    fake.enqueue(
+      {
+        toolUses: [
+          { id: 'toolu_roots', name: 'fs__list_allowed_directories', input: {} },
+          { id: 'toolu_list', name: 'fs__list_directory', input: { path: '<workspace>' } },
+        ],
+      },
+      { text: 'The workspace holds notes.txt.' },
+    );
+    const { body } = await chat(t, { message: 'Which folders may you read?' }).expect(200);
+
+    const [roots, list] = body.tool_calls as Array<{ is_error: boolean; output_preview: string }>;
+    expect(roots).toMatchObject({ is_error: false });
+    expect(roots.output_preview).toMatch(/^Allowed directories:\n<workspace>$/);
+    expect(list).toMatchObject({ is_error: false });
+    expect(list.output_preview).toContain('notes.txt');
+    const sent = JSON.stringify(toolResultsIn(fake.requests[1]));
+    expect(sent).toContain('<workspace>');
+    expect(sent).not.toContain(workspaceDir);
+    expect(sent).not.toContain(tmpdir());
   });
 });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { LLMService } from '../llm/llm.service.js';
-import { answerOf, deltasOf, historyToSend } from '../turns/route-answer.js';
+import { answerOf, deltasOf, historyToSend, withSettings } from '../turns/route-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
 
 const SYSTEM_PROMPT =
@@ -23,14 +23,19 @@ export class DirectChatService implements RouteExecutor {
   }
 
   async answer(input: TurnInput): Promise<RouteAnswer> {
-    const reply = await this.llm.create({
-      model: this.model,
-      system: SYSTEM_PROMPT,
-      messages: this.llm.toMessages(historyToSend(input), input.message),
-      maxTokens: this.config.llm.maxTokens,
-      signal: input.signal,
-      onText: deltasOf(input.events),
-    });
+    const reply = await this.llm.create(
+      withSettings(
+        {
+          model: this.model,
+          system: SYSTEM_PROMPT,
+          messages: this.llm.toMessages(historyToSend(input), input.message),
+          maxTokens: this.config.llm.maxTokens,
+          signal: input.signal,
+          onText: deltasOf(input.events),
+        },
+        input.settings,
+      ),
+    );
     return answerOf(this.route, reply);
   }
 }

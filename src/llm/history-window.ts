@@ -1,6 +1,11 @@
-import { StoredMessage } from '../conversations/conversation.types.js';
 import { ModelMessage } from './model.types.js';
 import { estimateTokens } from './token-estimate.js';
+
+/** One earlier message of the conversation, as the model is sent it. */
+export interface PastMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
 
 /** The Messages API refuses an empty message before the last, and a model may answer with no text. */
 const EMPTY_ANSWER = '(no text)';
@@ -11,11 +16,11 @@ const EMPTY_ANSWER = '(no text)';
  * message.
  */
 export function toModelMessages(
-  history: StoredMessage[],
+  history: PastMessage[],
   message: string,
   maxTokens: number,
 ): ModelMessage[] {
-  const kept: StoredMessage[] = [];
+  const kept: PastMessage[] = [];
   let budget = maxTokens;
   for (let i = history.length - 1; i >= 0; i--) {
     budget -= estimateTokens(history[i].content);

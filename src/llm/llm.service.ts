@@ -1,9 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ClientOptions } from '@anthropic-ai/sdk';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { StoredMessage } from '../conversations/conversation.types.js';
 import { AppConfig, LlmConfig } from '../config/app-config.js';
-import { toModelMessages } from './history-window.js';
+import { PastMessage, toModelMessages } from './history-window.js';
 import {
   ModelCallCancelledError,
   ModelCredentialsError,
@@ -31,6 +30,9 @@ export interface ModelCall {
   system?: string;
   messages: ModelMessage[];
   maxTokens: number;
+  temperature?: number;
+  topP?: number;
+  stopSequences?: string[];
   tools?: ModelTool[];
   toolChoice?: ModelToolChoice;
   /** A deadline shorter than LLM_TIMEOUT_MS (for example the router's escalation). */
@@ -103,7 +105,7 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** History (already cut to the message window) plus the new message, trimmed to HISTORY_MAX_TOKENS. */
-  toMessages(history: StoredMessage[], message: string): ModelMessage[] {
+  toMessages(history: PastMessage[], message: string): ModelMessage[] {
     return toModelMessages(history, message, this.historyMaxTokens);
   }
 
@@ -116,6 +118,9 @@ export class LLMService implements OnModuleInit, OnApplicationShutdown {
       system: call.system,
       messages: toMessageParams(call.messages),
       max_tokens: call.maxTokens,
+      ...(call.temperature !== undefined && { temperature: call.temperature }),
+      ...(call.topP !== undefined && { top_p: call.topP }),
+      ...(call.stopSequences?.length && { stop_sequences: call.stopSequences }),
       tools: toToolParams(call.tools),
       tool_choice: call.toolChoice,
     };

@@ -3,9 +3,8 @@ import { ConversationNotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { ConversationService } from '../conversations/conversation.service.js';
-import { StoredMessage } from '../conversations/conversation.types.js';
 import { addUsage } from '../llm/model.types.js';
-import { Route, RoutingInput } from '../routing/routing.types.js';
+import { HistoryTurn, Route, RoutingInput } from '../routing/routing.types.js';
 import {
   ChatExecutor,
   RouteAnswer,
@@ -73,7 +72,7 @@ export class OrchestratedChatService implements ChatExecutor {
     });
   }
 
-  private routingInput(message: string, history: StoredMessage[]): RoutingInput {
+  private routingInput(message: string, history: HistoryTurn[]): RoutingInput {
     const toolsAvailable = this.executors.get('needs_tools')?.available?.() ?? false;
     return { message, history: history.slice(-ROUTER_HISTORY_MESSAGES), toolsAvailable };
   }

@@ -28,3 +28,15 @@ return 0
     return call('get', key) === value ? call('pexpire', key, ttlMs) : 0;
   },
 };
+
+/** Replaces the key's value only if it still holds ours. KEYS: key; ARGV: value, newValue, ttlSeconds. */
+export const SET_IF_OWNED_SCRIPT: StoreScript = {
+  name: 'setIfOwned',
+  lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 0
+`,
+  runLocally(call, [key], [value, newValue, ttlSeconds]) {
+    return call('get', key) === value ? call('set', key, newValue, 'EX', ttlSeconds) : 0;
+  },
+};

@@ -13,7 +13,8 @@ import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { ConversationService } from '../conversations/conversation.service.js';
 import { StoredMessage, Turn } from '../conversations/conversation.types.js';
 import { RateLimiter, RateVerdict } from '../rate-limit/rate-limiter.service.js';
-import { combineOps, StoreOp } from '../redis/redis.service.js';
+import { combineOps, RedisService, StoreOp } from '../redis/redis.service.js';
+import { HistoryTurn } from '../routing/routing.types.js';
 import {
   Claim,
   CLAIM_TTL_MS,
@@ -25,6 +26,7 @@ import { isRouteExecutor, SILENT_EVENTS } from './route-answer.js';
 import {
   AnswerEvents,
   ChatExecutor,
+  NO_CONVERSATION,
   RouteAnswer,
   TurnKey,
   TurnObserver,
@@ -48,6 +50,14 @@ interface Opening<Prefetched> {
   claim?: ClaimOutcome<TurnResult>;
 }
 
+interface Opened<Prefetched> {
+  /** False when the conversation is not the caller's: a 404. */
+  found: boolean;
+  history: HistoryTurn[];
+  createdAt?: string;
+  opening: Opening<Prefetched>;
+}
+
 /**
  * The life of one chat turn, the same for every endpoint and every route:
  * 1. open: one round trip reads the conversation's window (404 if it is not the caller's), counts the
@@ -62,6 +72,7 @@ export class ChatTurnService {
     private readonly conversations: ConversationService,
     private readonly idempotency: IdempotencyStore,
     private readonly limiter: RateLimiter,
+    private readonly redis: RedisService,
     private readonly config: AppConfig,
   ) {}
 
@@ -74,50 +85,27 @@ export class ChatTurnService {
     const started = performance.now();
     const key: TurnKey = {
       principal,
-      conversationId: request.conversationId ?? DEFAULT_CONVERSATION_ID,
+      conversationId: request.history
+        ? NO_CONVERSATION
+        : (request.conversationId ?? DEFAULT_CONVERSATION_ID),
       message: request.message,
+      settings: request.settings,
     };
-    const window = await this.conversations.readWindow(
-      principal,
-      key.conversationId,
-      executor.historyMessages ?? this.config.conversations.historyMaxMessages,
-      this.opening(key, executor, options.idempotency),
-    );
-    const opening = window.alongside as Opening<Prefetched>;
-    const claim = await this.settle(opening, window.found);
+    const opened = await this.open(key, request, executor, options.idempotency);
+    const claim = await this.settle(opened);
     if (claim?.kind === 'completed') return this.replay(claim.result, options.observer);
     const held = claim?.kind === 'claimed' ? claim.claim : undefined;
     const keepAlive = held && this.keepClaimed(held);
     try {
       const messageId = newId('m');
-      const events = eventsFor(options.observer, key.conversationId, messageId);
-      if (isRouteExecutor(executor)) await events.start(executor.route, executor.model);
-      const answer = await executor
-        .answer({
-          ...key,
-          history: window.history,
-          conversationCreatedAt: window.createdAt,
-          prefetched: opening.prefetched,
-          events,
-          signal: options.signal,
-        })
-        .catch((error: unknown) => {
-          throw options.signal?.aborted ? new ClientGoneError() : error;
-        });
-      if (options.signal?.aborted) throw new ClientGoneError();
+      const answer = await this.answer(key, opened, executor, messageId, options);
       const result: TurnResult = {
         conversationId: key.conversationId,
         messageId,
         answer,
         latencyMs: Math.round(performance.now() - started),
       };
-      const turn = turnOf(request.message, answer, messageId);
-      await this.conversations.appendTurn(
-        principal,
-        key.conversationId,
-        turn,
-        held && this.idempotency.completion(held, result),
-      );
+      await this.save(key, request, result, held);
       return result;
     } catch (error) {
       // Nothing was stored, so a retry with the key runs anew; unless the write may yet land.
@@ -128,6 +116,74 @@ export class ChatTurnService {
     } finally {
       clearInterval(keepAlive);
     }
+  }
+
+  /**
+   * The first round trip: the conversation's window (none for a stateless turn, whose history came with
+   * it) with the rate limit, the idempotency claim and the executor's own read.
+   */
+  private async open<Prefetched>(
+    key: TurnKey,
+    request: TurnRequest,
+    executor: ChatExecutor<Prefetched>,
+    idempotency: IdempotentRequest | undefined,
+  ): Promise<Opened<Prefetched>> {
+    const size = executor.historyMessages ?? this.config.conversations.historyMaxMessages;
+    const op = this.opening(key, executor, idempotency);
+    if (request.history) {
+      const window = size > 0 ? request.history.slice(-size) : [];
+      return {
+        found: true,
+        history: window[0]?.role === 'assistant' ? window.slice(1) : window,
+        opening: await this.redis.run(op),
+      };
+    }
+    const window = await this.conversations.readWindow(key.principal, key.conversationId, size, op);
+    return { ...window, opening: window.alongside as Opening<Prefetched> };
+  }
+
+  private async answer<Prefetched>(
+    key: TurnKey,
+    opened: Opened<Prefetched>,
+    executor: ChatExecutor<Prefetched>,
+    messageId: string,
+    { observer, signal }: TurnOptions,
+  ): Promise<RouteAnswer> {
+    const events = eventsFor(observer, key.conversationId, messageId);
+    if (isRouteExecutor(executor)) await events.start(executor.route, executor.model);
+    const answer = await executor
+      .answer({
+        ...key,
+        history: opened.history,
+        conversationCreatedAt: opened.createdAt,
+        prefetched: opened.opening.prefetched,
+        events,
+        signal,
+      })
+      .catch((error: unknown) => {
+        throw signal?.aborted ? new ClientGoneError() : error;
+      });
+    if (signal?.aborted) throw new ClientGoneError();
+    return answer;
+  }
+
+  /**
+   * The user message and the answer together with the idempotency record, in one script; a stateless
+   * turn stores only the record.
+   */
+  private async save(
+    key: TurnKey,
+    request: TurnRequest,
+    result: TurnResult,
+    held: Claim | undefined,
+  ): Promise<void> {
+    const record = held && this.idempotency.completion(held, result);
+    if (request.history) {
+      if (record) await this.idempotency.complete(record);
+      return;
+    }
+    const turn = turnOf(request.message, result.answer, result.messageId);
+    await this.conversations.appendTurn(key.principal, key.conversationId, turn, record);
   }
 
   /** Everything the first round trip does besides reading the window. */
@@ -151,10 +207,10 @@ export class ChatTurnService {
    * the caller's (a claim just taken is given back for either), then 409 or 422 for a key in other
    * hands.
    */
-  private async settle<Prefetched>(
-    opening: Opening<Prefetched>,
-    found: boolean,
-  ): Promise<ClaimOutcome<TurnResult> | undefined> {
+  private async settle<Prefetched>({
+    opening,
+    found,
+  }: Opened<Prefetched>): Promise<ClaimOutcome<TurnResult> | undefined> {
     const { claim } = opening;
     if ((!opening.rate.allowed || !found) && claim?.kind === 'claimed') {
       await this.idempotency.release(claim.claim).catch(() => undefined);

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { principalTag } from '../conversations/conversation-keys.js';
 import { ConditionalSet } from '../conversations/conversation.store.js';
-import { DELETE_IF_OWNED_SCRIPT, EXTEND_IF_OWNED_SCRIPT } from '../redis/owned-key.scripts.js';
+import {
+  DELETE_IF_OWNED_SCRIPT,
+  EXTEND_IF_OWNED_SCRIPT,
+  SET_IF_OWNED_SCRIPT,
+} from '../redis/owned-key.scripts.js';
 import { RedisService, StoreOp } from '../redis/redis.service.js';
 
 /** How long a completed request's response is kept for repeats. */
@@ -83,6 +87,15 @@ export class IdempotencyStore {
       value: JSON.stringify(done),
       ttlSeconds: RECORD_TTL_SECONDS,
     };
+  }
+
+  /** Writes a completed request's record on its own (a turn that stores nothing else). */
+  async complete(record: ConditionalSet): Promise<void> {
+    await this.store.runScript(
+      SET_IF_OWNED_SCRIPT,
+      [record.key],
+      [record.expect, record.value, record.ttlSeconds],
+    );
   }
 
   async extend(claim: Claim): Promise<void> {

@@ -1,9 +1,10 @@
-import { StoredMessage } from '../conversations/conversation.types.js';
 import { ModelReply } from '../llm/model.types.js';
 import { needsHistory } from '../routing/needs-history.js';
-import { Route } from '../routing/routing.types.js';
+import { HistoryTurn, Route } from '../routing/routing.types.js';
+import type { ModelCall } from '../llm/llm.service.js';
 import {
   AnswerEvents,
+  AnswerSettings,
   ChatExecutor,
   RouteAnswer,
   RouteExecutor,
@@ -34,7 +35,7 @@ export function stopReasonOf(reply: ModelReply): StopReason {
 export function historyToSend(
   input: Pick<TurnInput, 'message' | 'history' | 'needsHistory'>,
   whenUndecided: 'send' | 'analyse' = 'send',
-): StoredMessage[] {
+): HistoryTurn[] {
   const needed =
     input.needsHistory ??
     (whenUndecided === 'send' || needsHistory(input.message, input.history).needsHistory);
@@ -57,4 +58,20 @@ export function isRouteExecutor<Prefetched>(
   executor: ChatExecutor<Prefetched>,
 ): executor is RouteExecutor<Prefetched> {
   return 'route' in executor;
+}
+
+/**
+ * A model call that writes the answer, with the request's settings: their system text after the route's,
+ * never more tokens than the route allows.
+ */
+export function withSettings(call: ModelCall, settings: AnswerSettings | undefined): ModelCall {
+  if (!settings) return call;
+  return {
+    ...call,
+    system: settings.system ? `${call.system ?? ''}\n\n${settings.system}`.trim() : call.system,
+    maxTokens: Math.min(settings.maxTokens ?? call.maxTokens, call.maxTokens),
+    temperature: settings.temperature,
+    topP: settings.topP,
+    stopSequences: settings.stop,
+  };
 }

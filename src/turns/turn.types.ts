@@ -1,12 +1,30 @@
-import { StoredMessage } from '../conversations/conversation.types.js';
 import { Usage } from '../llm/model.types.js';
 import { StoreOp } from '../redis/redis.service.js';
-import { DecidedBy, Route } from '../routing/routing.types.js';
+import { DecidedBy, HistoryTurn, Route } from '../routing/routing.types.js';
 
 /** What a chat turn asks: the message and the conversation it continues (default: `default`). */
 export interface TurnRequest {
   message: string;
   conversationId?: string;
+  /**
+   * A stateless turn: the history comes with the request and nothing is stored (the OpenAI door's
+   * default). `conversationId` is then ignored.
+   */
+  history?: HistoryTurn[];
+  settings?: AnswerSettings;
+}
+
+/**
+ * Per-request settings of the model calls that write the answer (the OpenAI door's parameters), already
+ * checked; a route never lets them raise its own limits.
+ */
+export interface AnswerSettings {
+  /** Added to the route's own system prompt. */
+  system?: string;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
 }
 
 /** What an executor needs to answer one message. The conversation has been read, not yet written. */
@@ -15,12 +33,13 @@ export interface TurnInput<Prefetched = undefined> {
   conversationId: string;
   message: string;
   /** The recent window, oldest first; an executor may send less of it. */
-  history: StoredMessage[];
+  history: HistoryTurn[];
   /** Identifies this incarnation of the conversation (undefined before it exists); data derived from
    * its history is tied to it, so nothing derived survives a DELETE. */
   conversationCreatedAt?: string;
   /** Decided upstream (the orchestrator); undefined lets the executor decide. */
   needsHistory?: boolean;
+  settings?: AnswerSettings;
   /** The reply to the executor's `prefetch` read, made in the same round trip as the history read. */
   prefetched?: Prefetched;
   /** Where the answer's progress goes as it is produced (a stream), or nowhere. */
@@ -73,7 +92,10 @@ export interface TurnObserver {
   progress(event: ProgressEvent): Promise<void>;
 }
 
-export type TurnKey = Pick<TurnInput, 'principal' | 'conversationId' | 'message'>;
+/** The conversation id of a stateless turn: no conversation, so nothing derived from it is cached. */
+export const NO_CONVERSATION = '';
+
+export type TurnKey = Pick<TurnInput, 'principal' | 'conversationId' | 'message' | 'settings'>;
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'budget';
 
@@ -141,6 +163,7 @@ export interface RouteExecutor<Prefetched = undefined> extends ChatExecutor<Pref
 
 /** A stored turn, as the chat endpoints report it. */
 export interface TurnResult {
+  /** NO_CONVERSATION for a stateless turn. */
   conversationId: string;
   /** The id of the stored answer. */
   messageId: string;

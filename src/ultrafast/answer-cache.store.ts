@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppConfig, CacheScope } from '../config/app-config.js';
 import { derivedDataSlot, principalTag } from '../conversations/conversation-keys.js';
-import { StoredMessage } from '../conversations/conversation.types.js';
+import { HistoryTurn } from '../routing/routing.types.js';
 import { CacheSlot, cachedValueRead, writeCachedValue } from '../redis/cache-slot.js';
 import { combineOps, RedisService, StoreOp } from '../redis/redis.service.js';
 import { DELETE_IF_OWNED_SCRIPT } from '../redis/owned-key.scripts.js';
@@ -25,7 +25,7 @@ export interface AnswerKey {
   conversationCreatedAt?: string;
   model: string;
   promptVersion: string;
-  window: StoredMessage[];
+  window: HistoryTurn[];
   message: string;
 }
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
-import { StoredMessage } from '../conversations/conversation.types.js';
+import { HistoryTurn } from '../routing/routing.types.js';
 import { LLMService } from '../llm/llm.service.js';
 import { NO_USAGE } from '../llm/model.types.js';
 import { StoreOp } from '../redis/redis.service.js';
-import { answerOf, deltasOf, historyToSend } from '../turns/route-answer.js';
+import { answerOf, deltasOf, historyToSend, withSettings } from '../turns/route-answer.js';
 import { RouteAnswer, RouteExecutor, TurnInput, TurnKey } from '../turns/turn.types.js';
 import { AnswerCacheService } from './answer-cache.service.js';
 import { AnswerCacheStore, AnswerSlot, CacheLookup } from './answer-cache.store.js';
@@ -67,37 +67,45 @@ export class UltrafastChatService implements RouteExecutor<CacheLookup> {
 
   private slotFor(
     turn: TurnKey & Pick<TurnInput, 'conversationCreatedAt'>,
-    window: StoredMessage[],
+    window: HistoryTurn[],
   ): AnswerSlot {
     return this.answers.locate({
       principal: turn.principal,
       conversationId: turn.conversationId,
       conversationCreatedAt: turn.conversationCreatedAt,
       model: this.model,
-      promptVersion: PROMPT_VERSION,
+      // Settings change the answer (another system text, temperature…): another entry.
+      promptVersion: turn.settings
+        ? `${PROMPT_VERSION}:${JSON.stringify(turn.settings)}`
+        : PROMPT_VERSION,
       window,
       message: turn.message,
     });
   }
 
   /** The last ULTRAFAST_WINDOW_MESSAGES, or nothing for a message that does not depend on them. */
-  private windowFor(input: TurnInput<CacheLookup>): StoredMessage[] {
+  private windowFor(input: TurnInput<CacheLookup>): HistoryTurn[] {
     const window = historyToSend(input, 'analyse').slice(-this.config.ultrafast.windowMessages);
     return window[0]?.role === 'assistant' ? window.slice(1) : window;
   }
 
   private async callModel(
-    window: StoredMessage[],
-    { message, signal, events }: TurnInput<CacheLookup>,
+    window: HistoryTurn[],
+    { message, signal, events, settings }: TurnInput<CacheLookup>,
   ): Promise<RouteAnswer> {
-    const reply = await this.llm.create({
-      model: this.model,
-      system: SYSTEM_PROMPT,
-      messages: this.llm.toMessages(window, message),
-      maxTokens: this.config.ultrafast.maxTokens,
-      signal,
-      onText: deltasOf(events),
-    });
+    const reply = await this.llm.create(
+      withSettings(
+        {
+          model: this.model,
+          system: SYSTEM_PROMPT,
+          messages: this.llm.toMessages(window, message),
+          maxTokens: this.config.ultrafast.maxTokens,
+          signal,
+          onText: deltasOf(events),
+        },
+        settings,
+      ),
+    );
     return answerOf(this.route, reply);
   }
 }

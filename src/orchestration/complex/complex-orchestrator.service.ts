@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { LLMService } from '../../llm/llm.service.js';
 import { addUsage, NO_USAGE, Usage } from '../../llm/model.types.js';
-import { answerOf, deltasOf, historyToSend } from '../../turns/route-answer.js';
+import { answerOf, deltasOf, historyToSend, withSettings } from '../../turns/route-answer.js';
 import {
   AnswerEvents,
   RouteAnswer,
@@ -201,17 +201,22 @@ export class ComplexOrchestrator implements RouteExecutor {
     outcomes: StepOutcome[],
     budget: OrchestrationBudget,
   ): Promise<RouteAnswer> {
-    const reply = await this.llm.create({
-      model: this.model,
-      system: SYNTHESIS_SYSTEM_PROMPT,
-      messages: this.llm.toMessages(
-        historyToSend(input),
-        synthesisPrompt(input.message, outcomes, budget.exhausted),
+    const reply = await this.llm.create(
+      withSettings(
+        {
+          model: this.model,
+          system: SYNTHESIS_SYSTEM_PROMPT,
+          messages: this.llm.toMessages(
+            historyToSend(input),
+            synthesisPrompt(input.message, outcomes, budget.exhausted),
+          ),
+          maxTokens: this.config.llm.maxTokens,
+          signal: input.signal,
+          onText: deltasOf(input.events),
+        },
+        input.settings,
       ),
-      maxTokens: this.config.llm.maxTokens,
-      signal: input.signal,
-      onText: deltasOf(input.events),
-    });
+    );
     return answerOf(this.route, reply);
   }
 }
