@@ -8,6 +8,7 @@ import { ConversationsModule } from './conversations/conversations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LLMModule } from './llm/llm.module.js';
 import { McpModule } from './mcp/mcp.module.js';
+import { OpenAiModule } from './openai/openai.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ConversationsModule,
         ChatModule,
         McpModule,
+        OpenAiModule,
       ],
     };
   }

@@ -74,6 +74,10 @@ function setUpSwagger(app: INestApplication): void {
       .addTag('chat', 'One chat turn per call, on the route the path names (or the one chosen)')
       .addTag('conversations', 'Your conversations and their stored messages')
       .addTag('tools', 'The MCP servers the agent can use')
+      .addTag(
+        'openai',
+        'The OpenAI-compatible door: base URL …/v1, the same routes and conversations',
+      )
       .addTag('operations', 'Liveness and readiness probes (no auth)')
       .build(),
     { operationIdFactory: (_controllerKey, methodKey) => methodKey },

@@ -75,6 +75,8 @@ const OPERATION_IDS = [
   'listTools',
   'healthLive',
   'healthReady',
+  'listModels',
+  'createChatCompletion',
 ];
 
 const REQUEST_ID_HEADER = { $ref: '#/components/headers/X-Request-Id' };

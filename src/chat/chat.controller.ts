@@ -6,7 +6,9 @@ import { DirectChatService } from '../direct/direct-chat.service.js';
 import { McpAgentService } from '../mcp/mcp-agent.service.js';
 import { OrchestratedChatService } from '../orchestration/orchestrated-chat.service.js';
 import { rawHttp } from '../common/request-id.js';
-import { ChatExecutor } from '../turns/turn.types.js';
+import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
+import { TurnResponder } from '../turn-http/turn-responder.js';
+import { ChatExecutor, TurnRequest } from '../turns/turn.types.js';
 import { UltrafastChatService } from '../ultrafast/ultrafast-chat.service.js';
 import { ApiChatRequestBody, CHAT_BAD_REQUEST, ChatEndpoint } from './chat-endpoint.decorator.js';
 import { toRouteDecisionDto } from './chat-response.mapper.js';
@@ -14,7 +16,7 @@ import { ChatRequest } from './dto/chat-request.dto.js';
 import { OrchestratedChatResponse } from './dto/chat-response.dto.js';
 import { RouteDecisionDto } from './dto/route-decision.dto.js';
 import { MessageLengthPipe } from './message-length.pipe.js';
-import { TurnResponder, turnRequest } from './turn-responder.js';
+import { CHAT_API_FORMAT } from './chat-api.format.js';
 
 /** The chat endpoints: each hands the request and its route's executor to the turn flow. */
 @ApiTags('chat')
@@ -126,11 +128,16 @@ export class ChatController {
     request: ChatRequest,
     executor: ChatExecutor<Prefetched>,
   ): Promise<void> {
-    return this.responder.respond(
-      { reply: res, ...rawHttp(req, res) },
-      principal,
-      request,
+    return this.responder.respond({ reply: res, ...rawHttp(req, res) }, principal, {
+      request: turnRequest(request),
       executor,
-    );
+      stream: request.stream === true,
+      identity: [request.conversation_id ?? DEFAULT_CONVERSATION_ID, request.message],
+      format: CHAT_API_FORMAT,
+    });
   }
+}
+
+function turnRequest(request: ChatRequest): TurnRequest {
+  return { message: request.message, conversationId: request.conversation_id };
 }

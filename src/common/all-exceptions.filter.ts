@@ -2,15 +2,22 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { errorBodyOf, faultDetail } from './error-body.js';
+import { ErrorFormats } from './error-formats.js';
 import { RateLimitedError } from './errors.js';
 import { assignRequestId, rawHttp } from './request-id.js';
 
-/** The one place that shapes every error response: {statusCode, error, message, request_id}. */
+/**
+ * The one place that shapes every error response: {statusCode, error, message, request_id}, or the shape
+ * a door registered for its paths (ErrorFormats).
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly formats: ErrorFormats,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -26,7 +33,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     if (bodyStillArriving(req)) res.setHeader('Connection', 'close');
-    this.adapterHost.httpAdapter.reply(ctx.getResponse(), body, body.statusCode);
+    const shaped = this.formats.bodyFor(req.url, body, exception);
+    this.adapterHost.httpAdapter.reply(ctx.getResponse(), shaped, body.statusCode);
   }
 }
 

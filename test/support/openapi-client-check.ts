@@ -140,6 +140,21 @@ export const ready: operations['healthReady']['responses'][200]['content']['appl
 export const notReady = (
   error: operations['healthReady']['responses'][503]['content']['application/json'],
 ): string => readError(error);
+
+export const models = (
+  list: operations['listModels']['responses'][200]['content']['application/json'],
+): string[] => list.data.map((model) => model.id + model.object + model.owned_by + model.created);
+export const completion: operations['createChatCompletion']['requestBody']['content']['application/json'] = {
+  model: 'orchestrated',
+  messages: [{ role: 'user', content: 'Hello' }],
+  stream: false,
+  metadata: { conversation_id: 'default' },
+};
+export const readCompletion = (
+  answer: operations['createChatCompletion']['responses'][200]['content']['application/json'],
+): string =>
+  answer.id + answer.model + answer.choices.map((choice) => choice.message.content + choice.finish_reason).join() +
+  answer.usage.total_tokens;
 `;
 
 /** The operationIds the client script uses, by name (`operations['…']`). */

@@ -36,7 +36,7 @@ describe('SseStream', () => {
     opened.client.on('data', (chunk: Buffer) => (received += chunk.toString()));
 
     expect(opened.sse.started).toBe(false);
-    await opened.sse.send('start', { route: 'direct_llm' });
+    await opened.sse.send({ event: 'start', data: JSON.stringify({ route: 'direct_llm' }) });
     expect(opened.sse.started).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 150));
     opened.sse.end();
@@ -56,7 +56,7 @@ describe('SseStream', () => {
     const big = 'x'.repeat(64 * 1024);
     let waited = false;
     for (let i = 0; i < 1000 && !waited; i++) {
-      const sent = opened.sse.send('delta', { text: big });
+      const sent = opened.sse.send({ event: 'delta', data: JSON.stringify({ text: big }) });
       const settled = await Promise.race([
         sent.then(() => true),
         new Promise((resolve) => setTimeout(() => resolve(false), 50)),
@@ -69,6 +69,6 @@ describe('SseStream', () => {
 
     expect(waited).toBe(true);
     expect(opened.res.destroyed).toBe(true);
-    await opened.sse.send('delta', { text: 'dropped' });
+    await opened.sse.send({ event: 'delta', data: '"dropped"' });
   });
 });

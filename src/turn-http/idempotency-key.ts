@@ -1,20 +1,18 @@
 import { BadRequestException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation-keys.js';
 import { IdempotentRequest } from '../turns/idempotency.store.js';
-import { ChatRequest } from './dto/chat-request.dto.js';
 
 const VALID_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * The request's Idempotency-Key (1 to 128 visible ASCII characters; 400 otherwise) and what identifies
- * the request: the endpoint and the body. `stream` is left out, so a streamed repeat of a JSON request is
- * the same request.
+ * the request: its path and `identity` (the parts of the body that make it this request — not `stream`,
+ * so a streamed repeat of a JSON request is the same request).
  */
 export function idempotencyOf(
   req: IncomingMessage,
-  request: ChatRequest,
+  identity: unknown,
 ): IdempotentRequest | undefined {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return undefined;
@@ -23,9 +21,7 @@ export function idempotencyOf(
   }
   const path = (req.url ?? '').split('?')[0];
   const fingerprint = createHash('sha256')
-    .update(
-      JSON.stringify([path, request.conversation_id ?? DEFAULT_CONVERSATION_ID, request.message]),
-    )
+    .update(JSON.stringify([path, identity]))
     .digest('base64url');
   return { key, fingerprint };
 }

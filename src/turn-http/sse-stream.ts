@@ -1,4 +1,5 @@
 import { ServerResponse } from 'node:http';
+import type { SseFrame } from './turn-format.js';
 
 /** A comment line this often while nothing else is written, so proxies keep the connection open. */
 const HEARTBEAT_MS = 15_000;
@@ -42,11 +43,16 @@ export class SseStream {
     return this.res.headersSent;
   }
 
-  async send(event: string, data: unknown): Promise<void> {
+  /** Headers to send with the stream's own; only before it has started. */
+  setHeaders(headers: Record<string, string>): void {
+    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+  }
+
+  async send({ event, data }: SseFrame): Promise<void> {
     if (this.gone) return;
     this.open();
     this.wroteSinceBeat = true;
-    await this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    await this.write(`${event === undefined ? '' : `event: ${event}\n`}data: ${data}\n\n`);
   }
 
   /** Ends a started stream; one that never started is left for an error response. */

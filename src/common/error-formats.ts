@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorResponseDto } from './error-response.dto.js';
+
+/** Rewrites the one error shape into another API's (the OpenAI door's), given the exception too. */
+export type ErrorFormat = (body: ErrorResponseDto, exception: unknown) => unknown;
+
+/**
+ * Error shapes by path prefix: the exception filter answers `{statusCode, error, message, request_id}`
+ * except under a prefix whose door registered its own shape.
+ */
+@Injectable()
+export class ErrorFormats {
+  private readonly formats: Array<[prefix: string, format: ErrorFormat]> = [];
+
+  register(prefix: string, format: ErrorFormat): void {
+    this.formats.push([prefix, format]);
+  }
+
+  bodyFor(url: string | undefined, body: ErrorResponseDto, exception: unknown): unknown {
+    const format = this.formats.find(([prefix]) => url?.startsWith(prefix))?.[1];
+    return format ? format(body, exception) : body;
+  }
+}
