@@ -5,6 +5,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
+import { fastValidationOf } from './fast-validation.js';
 import { bodyLimitsOf, jsonBodyProblem, unknownPropertyMessages } from './json-body-check.js';
 
 /**
@@ -31,7 +32,11 @@ export function createValidationPipe(): ValidationPipe {
  */
 class BodyCheckingValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body') refuseHostileBody(value, metadata.metatype);
+    if (metadata.type === 'body') {
+      refuseHostileBody(value, metadata.metatype);
+      const valid = fastValidationOf(metadata.metatype)?.(value);
+      if (valid !== undefined) return valid;
+    }
     return super.transform(value, metadata);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Equals, IsBoolean, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { FastValidated } from '../../common/fast-validation.js';
 import { BodyLimits } from '../../common/json-body-check.js';
 import { trimmed } from '../../common/trimmed.js';
 import {
@@ -15,6 +16,7 @@ export const NO_MESSAGE = 'No message provided';
  * it still gets its pointer to `message` instead of a size complaint.
  */
 @BodyLimits({ maxDepth: 8, maxValues: 1_000 })
+@FastValidated(validChatRequest)
 export class ChatRequest {
   @ApiProperty({
     description:
@@ -63,4 +65,27 @@ export class ChatRequest {
       'The `messages` array is no longer accepted: send the new text as `message` (a string)',
   })
   messages?: unknown;
+}
+
+const CHAT_REQUEST_FIELDS = new Set(['message', 'conversation_id', 'stream']);
+
+/** The valid chat request in one pass (see FastValidated), as the decorators above would accept it. */
+function validChatRequest(body: unknown): ChatRequest | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { message, conversation_id: conversationId, stream } = body as Record<string, unknown>;
+  if (Object.keys(body).some((key) => !CHAT_REQUEST_FIELDS.has(key))) return undefined;
+  const text = typeof message === 'string' ? message.trim() : '';
+  if (text === '') return undefined;
+  if (
+    conversationId !== undefined &&
+    (typeof conversationId !== 'string' || !CONVERSATION_ID_PATTERN.test(conversationId))
+  ) {
+    return undefined;
+  }
+  if (stream !== undefined && typeof stream !== 'boolean') return undefined;
+  return Object.assign(new ChatRequest(), {
+    message: text,
+    ...(conversationId !== undefined && { conversation_id: conversationId }),
+    ...(stream !== undefined && { stream }),
+  });
 }
