@@ -59,4 +59,23 @@ describe('store round trips per turn', () => {
     expect(hit.body.cached).toBe(true);
     expect(store.trips).toBe(2);
   });
+
+  it('an orchestrated turn routed locally costs the same two as its route', async () => {
+    const answer = await chat(
+      'orchestrated',
+      'Explain in depth how TCP congestion control works, with examples of each phase.',
+    );
+    expect(answer.body.route).toBe('direct_llm');
+    expect(answer.body.routing.decided_by).toMatch(/rules|classifier/);
+    expect(store.trips).toBe(2);
+  });
+
+  it('a stateless OpenAI completion costs one: the rate limit, nothing read or stored', async () => {
+    await request(t.http)
+      .post('/v1/chat/completions')
+      .set(t.alice)
+      .send({ model: 'direct', messages: [{ role: 'user', content: 'Explain recursion' }] })
+      .expect(200);
+    expect(store.trips).toBe(1);
+  });
 });
