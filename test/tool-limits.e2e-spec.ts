@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { MODEL_RESULT_CHARS, PREVIEW_CHARS } from '../src/mcp/tool-output.js';
 import { TOOL_CALLS_PER_PROCESS, TOOL_CALLS_PER_TURN } from '../src/mcp/tool-limits.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../src/mcp/mcp-config.js';
 import { FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
 import { stdioTestServerEntry } from './support/mcp-server-process.js';
 import { readServer, waitForServer, writeMcpConfig } from './support/mcp-tools.js';
@@ -15,7 +16,13 @@ import { createTestApp, TestApp } from './support/test-app.js';
 const NOTE_ROOM = 300;
 const MiB = 1024 * 1024;
 
-type ToolCall = { id: string; name: string; is_error: boolean; output_preview: string };
+type ToolCall = {
+  id: string;
+  name: string;
+  is_error: boolean;
+  output_preview: string;
+  duration_ms: number;
+};
 
 let fake: FakeAnthropic;
 
@@ -281,3 +288,79 @@ function peakOf(call: ToolCall): number {
   expect(call.is_error).toBe(false);
   return Number(/^peak (\d+)$/.exec(call.output_preview)?.[1]);
 }
+
+describe('a stdio server that begins a line and never ends it', () => {
+  /** Far less than the millions of keys such a line names would hold if they were kept. */
+  const HEAP_GROWTH_BOUND = 48 * MiB;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'test',
+      // Waiting out two reconnections polls GET /api/v1/tools more than 60 times a minute.
+      RATE_LIMIT_PER_MINUTE: '10000',
+      MCP_CONFIG: writeMcpConfig({
+        stalled: { ...stdioTestServerEntry(), timeoutMs: 2_000 },
+        endless: stdioTestServerEntry(),
+      }),
+    });
+    await Promise.all([
+      waitForServer(t, 'stalled', 'connected'),
+      waitForServer(t, 'endless', 'connected'),
+    ]);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Calls `server`'s unfinished_line, then echoes once it is connected again. */
+  async function unfinishedThenEcho(server: string, bytes: number) {
+    const heapBefore = process.memoryUsage().heapUsed;
+    fake.enqueue(
+      { toolUses: [{ name: `${server}__unfinished_line`, input: { bytes } }] },
+      { text: 'It never finished.' },
+    );
+    const { body } = await chat(t, 'Read the endless line').expect(200);
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    const failed = await readServer(t, server);
+
+    await waitForServer(t, server, 'connected');
+    fake.enqueue(
+      { toolUses: [{ name: `${server}__echo`, input: { text: 'back again' } }] },
+      { text: 'Echoed.' },
+    );
+    const after = await chat(t, 'Echo').expect(200);
+    return { call: (body.tool_calls as ToolCall[])[0], heapGrowth, failed, after };
+  }
+
+  it('gives up on the connection when a call times out mid-line, and reconnects', async () => {
+    const { call, heapGrowth, failed, after } = await unfinishedThenEcho('stalled', 30_000_000);
+
+    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND);
+    expect(call).toMatchObject({ is_error: true });
+    expect(call.output_preview).toContain('did not answer within 2000 ms');
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('in the middle of a message');
+    // The reconnected server's answer is read whole, not taken for the rest of the old line.
+    expect(after.body.tool_calls[0]).toMatchObject({
+      is_error: false,
+      output_preview: 'back again',
+    });
+  }, 30_000);
+
+  it('closes the connection once one line passes 64 MiB, without waiting for the timeout', async () => {
+    const { call, heapGrowth, failed, after } = await unfinishedThenEcho('endless', 1024 * MiB);
+
+    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND);
+    expect(call).toMatchObject({ is_error: true });
+    expect(call.output_preview).toContain('Connection closed');
+    expect(call.duration_ms).toBeLessThan(DEFAULT_CALL_TIMEOUT_MS);
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('64.0 MiB') });
+    expect(after.body.tool_calls[0]).toMatchObject({
+      is_error: false,
+      output_preview: 'back again',
+    });
+  }, 30_000);
+});

@@ -6,6 +6,7 @@ import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { JsonRpcLineReader, LineLimits, OversizeMessage } from './json-rpc-line-reader.js';
+import { formatBytes } from './tool-output.js';
 
 /** How long close() waits for the process after ending its stdin, and again after SIGTERM. */
 const EXIT_WAIT_MS = 2_000;
@@ -19,7 +20,9 @@ export interface StdioProcessSpec {
 /**
  * The SDK's StdioClientTransport, with its reader replaced by one that never holds more than
  * `limits.maxMessageBytes` of a message (see JsonRpcLineReader): a server that answers with a huge
- * message has its answer cut, and stays connected. Spawning and closing follow the SDK's.
+ * message has its answer cut, and stays connected. A server whose line goes on past
+ * `limits.maxLineBytes` is broken: it is closed (onclose, so its owner reconnects it). Spawning and
+ * closing follow the SDK's.
  */
 export class BoundedStdioTransport implements Transport {
   onclose?: () => void;
@@ -32,14 +35,23 @@ export class BoundedStdioTransport implements Transport {
 
   constructor(
     private readonly spec: StdioProcessSpec,
-    limits: LineLimits,
+    private readonly limits: LineLimits,
     onOversize: (report: OversizeMessage) => void,
   ) {
     this.reader = new JsonRpcLineReader(limits, {
       message: (message) => this.onmessage?.(message),
       error: (error) => this.onerror?.(error),
       oversize: onOversize,
+      endless: (bytes) => {
+        this.closeEndless();
+        onOversize({ bytes, answered: 'connection closed' });
+      },
     });
+  }
+
+  /** True while the server is in the middle of a message: it has begun a line and not ended it. */
+  get midMessage(): boolean {
+    return this.child !== undefined && this.reader.midLine;
   }
 
   start(): Promise<void> {
@@ -63,7 +75,10 @@ export class BoundedStdioTransport implements Transport {
         this.onclose?.();
       });
       child.stdin?.on('error', (error) => this.onerror?.(error));
-      child.stdout?.on('data', (chunk: Buffer) => this.reader.push(chunk));
+      // Once closing, what the process still writes is drained unread.
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (this.child === child) this.reader.push(chunk);
+      });
       child.stdout?.on('error', (error) => this.onerror?.(error));
       child.stderr?.pipe(this.stderr);
     });
@@ -76,6 +91,17 @@ export class BoundedStdioTransport implements Transport {
       if (stdin.write(serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);
     });
+  }
+
+  /**
+   * Stops reading a server that writes a line without end (so it meets a broken pipe rather than
+   * writing on), then closes it; the error says why, before the process has gone.
+   */
+  private closeEndless(): void {
+    this.child?.stdout?.destroy();
+    void this.close();
+    const limit = formatBytes(this.limits.maxLineBytes);
+    this.onerror?.(new Error(`the server sent a line of more than ${limit} without ending it`));
   }
 
   /** Ends stdin and waits for the process; then SIGTERM, then SIGKILL, as the SDK does. */

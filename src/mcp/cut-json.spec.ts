@@ -17,9 +17,15 @@ describe('TopLevelScanner', () => {
   it('finds the id after the result (the TypeScript SDK) and before it (the Python SDK)', () => {
     const after = `{"result":{"content":[{"type":"text","text":"${big}"}]},"jsonrpc":"2.0","id":17}`;
     const before = `{"jsonrpc":"2.0","id":"req-1","result":{"content":[{"text":"${big}"}]}}`;
-    expect(scan(after).id).toBe('17');
-    expect([...scan(after).keys]).toEqual(['result', 'jsonrpc', 'id']);
+    expect(scan(after)).toMatchObject({ id: '17', hasResult: true, hasError: false });
     expect(scan(before).id).toBe('"req-1"');
+    const error = scan(`{"jsonrpc":"2.0","id":4,"error":{"code":1,"message":"${big}"}}`);
+    expect(error).toMatchObject({ id: '4', hasResult: false, hasError: true });
+    // Keys of nested objects, look-alikes and values are not the message's.
+    expect(scan('{"results":1,"data":{"result":2,"error":3},"x":"result","id":1}')).toMatchObject({
+      hasResult: false,
+      hasError: false,
+    });
   });
 
   it('is not fooled by ids, quotes and braces inside strings or nested objects', () => {
@@ -37,6 +43,24 @@ describe('TopLevelScanner', () => {
   it('reads a long string full of escapes in one pass, wherever the chunks are cut', () => {
     const text = `{"result":{"content":[{"text":${JSON.stringify('a\n"b\\'.repeat(2000))}}]},"id":3}`;
     for (const size of [1, 5, 4096]) expect(scan(text, size).id).toBe('3');
+  });
+
+  it('holds no more than one short key, however many keys a line that never ends names', () => {
+    const scanner = new TopLevelScanner();
+    scanner.push(Buffer.from('{'));
+    for (let chunk = 0; chunk < 100; chunk++) {
+      const keys = Array.from({ length: 2000 }, (_, i) => `"k${chunk}_${i}":0,`).join('');
+      scanner.push(Buffer.from(keys));
+    }
+    scanner.push(Buffer.from(`"${'long'.repeat(1000)}":{"id":`));
+    for (const held of Object.values(scanner) as unknown[]) {
+      if (held instanceof Set || held instanceof Map) expect(held.size).toBeLessThanOrEqual(256);
+      if (held instanceof Array || held instanceof Uint8Array) {
+        expect(held.length).toBeLessThanOrEqual(256);
+      }
+      if (typeof held === 'string') expect(held.length).toBeLessThanOrEqual(256);
+    }
+    expect(scanner).toMatchObject({ hasResult: false, hasError: false, id: undefined });
   });
 
   it('has no id for a notification', () => {

@@ -1,7 +1,8 @@
 /**
  * Two small byte-level JSON readers for a message too large to hold: one follows the whole line
- * as it streams by to find the top-level keys and the `id` (wherever the serialiser put them); the
- * other turns the kept beginning of the line into valid JSON by closing what is open.
+ * as it streams by to find whether it is a result or an error, and its `id` (wherever the
+ * serialiser put them); the other turns the kept beginning of the line into valid JSON by closing
+ * what is open.
  */
 
 const QUOTE = 0x22;
@@ -17,17 +18,27 @@ const MAX_CAPTURE_BYTES = 256;
 /** Deeper than any tool result nests; past it the head is not mended (so mending stays linear). */
 const MAX_DEPTH = 64;
 
-/** Follows a JSON object of any size chunk by chunk, keeping only its top-level keys and `id`. */
+const RESULT_KEY = Buffer.from('result');
+const ERROR_KEY = Buffer.from('error');
+const ID_KEY = Buffer.from('id');
+
+/**
+ * Follows a JSON object of any size chunk by chunk, noting only whether it has a top-level `result`
+ * or `error` and the raw text of its `id`. What it holds is one key or id being read (at most
+ * MAX_CAPTURE_BYTES), whatever the message holds: a line of endless keys costs no memory.
+ */
 export class TopLevelScanner {
-  readonly keys = new Set<string>();
+  hasResult = false;
+  hasError = false;
   private depth = 0;
   private inString = false;
   private escaped = false;
   private expectKey = false;
-  /** Bytes of the top-level key or `id` value being read. */
-  private capture?: number[];
+  /** The top-level key or `id` value being read: its first `captured` bytes. */
+  private readonly capture = Buffer.alloc(MAX_CAPTURE_BYTES);
+  private captured = 0;
   private capturing: 'key' | 'id' | undefined;
-  private lastKey = '';
+  private lastKeyIsId = false;
   private idText?: string;
 
   /** The raw JSON text of the top-level `id` (a number or a string), once it has been read. */
@@ -77,12 +88,12 @@ export class TopLevelScanner {
       this.expectKey = true;
     } else if (this.depth === 1 && byte === COLON) {
       this.expectKey = false;
-      if (this.lastKey === 'id') this.startCapture('id');
+      if (this.lastKeyIsId) this.startCapture('id');
     }
   }
 
   private stringByte(byte: number): void {
-    if (this.capture) this.captureByte(byte);
+    if (this.capturing) this.captureByte(byte);
     if (this.escaped) {
       this.escaped = false;
     } else if (byte === BACKSLASH) {
@@ -95,28 +106,28 @@ export class TopLevelScanner {
 
   private startCapture(kind: 'key' | 'id'): void {
     this.capturing = kind;
-    this.capture = [];
+    this.captured = 0;
   }
 
   private captureByte(byte: number): void {
-    if (this.capture && this.capture.length < MAX_CAPTURE_BYTES) this.capture.push(byte);
+    if (this.captured < MAX_CAPTURE_BYTES) this.capture[this.captured++] = byte;
   }
 
   private endKey(): void {
     // The closing quote was captured too.
-    this.lastKey = Buffer.from(this.capture?.slice(0, -1) ?? []).toString('utf8');
-    this.keys.add(this.lastKey);
-    this.capture = undefined;
+    const length = this.captured - 1;
+    const is = (key: Buffer) =>
+      length === key.length && this.capture.compare(key, 0, key.length, 0, length) === 0;
+    this.hasResult ||= is(RESULT_KEY);
+    this.hasError ||= is(ERROR_KEY);
+    this.lastKeyIsId = is(ID_KEY);
     this.capturing = undefined;
   }
 
   private endId(): void {
-    this.idText = Buffer.from(this.capture ?? [])
-      .toString('utf8')
-      .trim();
-    this.capture = undefined;
+    this.idText = this.capture.toString('utf8', 0, this.captured).trim();
     this.capturing = undefined;
-    this.lastKey = '';
+    this.lastKeyIsId = false;
   }
 }
 

@@ -2,23 +2,25 @@ import { describe, expect, it } from '@jest/globals';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { JsonRpcLineReader, OversizeMessage } from './json-rpc-line-reader.js';
 
-const LIMITS = { maxMessageBytes: 1000, keptBytes: 300 };
+const LIMITS = { maxMessageBytes: 1000, keptBytes: 300, maxLineBytes: 50_000 };
 
 function reader(limits = LIMITS) {
   const messages: JSONRPCMessage[] = [];
   const errors: Error[] = [];
   const oversize: OversizeMessage[] = [];
+  const endless: number[] = [];
   const lines = new JsonRpcLineReader(limits, {
     message: (message) => messages.push(message),
     error: (error) => errors.push(error),
     oversize: (report) => oversize.push(report),
+    endless: (bytes) => endless.push(bytes),
   });
   /** Feeds `text` in chunks of `size` bytes. */
   const feed = (text: string, size = 64) => {
     const bytes = Buffer.from(text);
     for (let at = 0; at < bytes.length; at += size) lines.push(bytes.subarray(at, at + size));
   };
-  return { messages, errors, oversize, feed };
+  return { lines, messages, errors, oversize, endless, feed };
 }
 
 const line = (message: object) => `${JSON.stringify(message)}\n`;
@@ -106,8 +108,39 @@ describe('JsonRpcLineReader', () => {
     expect(oversize).toEqual([expect.objectContaining({ answered: 'nothing' })]);
   });
 
+  it('says when a line has begun and not ended', () => {
+    const { lines, messages, feed } = reader();
+    expect(lines.midLine).toBe(false);
+    feed('{"jsonrpc":"2.0",');
+    expect(lines.midLine).toBe(true);
+    feed('"id":1,"result":{}}\n');
+    expect(lines.midLine).toBe(false);
+    expect(messages).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }]);
+  });
+
+  it('gives up on a line past maxLineBytes, reads nothing more until cleared, then reads afresh', () => {
+    const { lines, messages, oversize, endless, feed } = reader();
+    feed('{"k0":0,');
+    for (let i = 1; endless.length === 0; i++) feed(`"k${i}":0,`);
+    expect(endless[0]).toBeGreaterThan(50_000);
+    expect(endless[0]).toBeLessThan(50_020);
+    expect(lines.midLine).toBe(false);
+    feed(`"more":0}\n${line({ jsonrpc: '2.0', id: 1, result: {} })}`);
+    expect(messages).toEqual([]);
+    expect(endless).toHaveLength(1);
+    expect(oversize).toEqual([]);
+
+    lines.clear();
+    feed(line({ jsonrpc: '2.0', id: 2, result: {} }));
+    expect(messages).toEqual([{ jsonrpc: '2.0', id: 2, result: {} }]);
+  });
+
   it('holds no more than the limit of a message of any size', () => {
-    const { messages, feed } = reader({ maxMessageBytes: 64 * 1024, keptBytes: 16 * 1024 });
+    const { messages, feed } = reader({
+      maxMessageBytes: 64 * 1024,
+      keptBytes: 16 * 1024,
+      maxLineBytes: 64 * 1024 * 1024,
+    });
     const text = 'q'.repeat(8 * 1024 * 1024);
     feed(toolResult(1, text), 64 * 1024);
     const kept = (messages[0] as unknown as { result: { content: Array<{ text: string }> } }).result

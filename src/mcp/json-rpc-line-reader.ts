@@ -12,7 +12,8 @@ import { formatBytes } from './tool-output.js';
  * holds a whole line and, past 10 MiB, throws and closes the transport: one large file read ended
  * the server for every user. Here a line longer than `maxMessageBytes` is never held: its first
  * `keptBytes` are kept and the rest only scanned for the message id, and the caller is answered
- * in its place, with the beginning of a tool result (cut, and saying so) or with an error.
+ * in its place, with the beginning of a tool result (cut, and saying so) or with an error. A line
+ * that goes on past `maxLineBytes` is no message at all: the reader gives up on the stream.
  */
 
 export interface LineLimits {
@@ -20,12 +21,17 @@ export interface LineLimits {
   maxMessageBytes: number;
   /** How much of a longer message is kept to answer with. */
   keptBytes: number;
+  /** The longest line read at all; past it, nothing more is read from the stream. */
+  maxLineBytes: number;
 }
 
 export interface OversizeMessage {
   bytes: number;
-  /** What went to the waiting request: the result's beginning, an error, or nothing (no id). */
-  answered: 'cut result' | 'error' | 'nothing';
+  /**
+   * What went to the waiting request: the result's beginning, an error, or nothing (no id); or,
+   * for a line that did not end within `maxLineBytes`, nothing and the connection was closed.
+   */
+  answered: 'cut result' | 'error' | 'nothing' | 'connection closed';
 }
 
 export interface LineReaderSink {
@@ -33,6 +39,8 @@ export interface LineReaderSink {
   /** A line that is not a JSON-RPC message; the stream goes on. */
   error(error: Error): void;
   oversize(report: OversizeMessage): void;
+  /** A line went past `maxLineBytes`: the reader ignores the stream from here on (until clear()). */
+  endless(bytes: number): void;
 }
 
 const NEWLINE = 0x0a;
@@ -41,33 +49,39 @@ export class JsonRpcLineReader {
   private parts: Buffer[] = [];
   private bytes = 0;
   private oversize?: { head: Buffer[]; kept: number; scanner: TopLevelScanner };
+  private gaveUp = false;
 
   constructor(
     private readonly limits: LineLimits,
     private readonly sink: LineReaderSink,
   ) {}
 
+  /** True when a line has begun and not yet ended. */
+  get midLine(): boolean {
+    return this.bytes > 0;
+  }
+
   push(chunk: Buffer): void {
     let start = 0;
-    for (;;) {
+    while (!this.gaveUp) {
       const newline = chunk.indexOf(NEWLINE, start);
       this.append(chunk.subarray(start, newline === -1 ? chunk.length : newline));
-      if (newline === -1) return;
+      if (newline === -1 || this.gaveUp) return;
       this.endLine();
       start = newline + 1;
     }
   }
 
-  /** Forgets a partial line (the process has gone). */
+  /** Forgets a partial line and reads afresh (the process has gone). */
   clear(): void {
-    this.parts = [];
-    this.bytes = 0;
-    this.oversize = undefined;
+    this.forgetLine();
+    this.gaveUp = false;
   }
 
   private append(part: Buffer): void {
     if (part.length === 0) return;
     this.bytes += part.length;
+    if (this.bytes > this.limits.maxLineBytes) return this.giveUp();
     if (this.oversize) return this.appendOversize(part);
     this.parts.push(part);
     if (this.bytes <= this.limits.maxMessageBytes) return;
@@ -90,10 +104,23 @@ export class JsonRpcLineReader {
     }
   }
 
+  private forgetLine(): void {
+    this.parts = [];
+    this.bytes = 0;
+    this.oversize = undefined;
+  }
+
+  private giveUp(): void {
+    const { bytes } = this;
+    this.forgetLine();
+    this.gaveUp = true;
+    this.sink.endless(bytes);
+  }
+
   private endLine(): void {
     const { oversize, bytes } = this;
     const line = oversize ? undefined : Buffer.concat(this.parts);
-    this.clear();
+    this.forgetLine();
     if (oversize) return this.answerOversize(Buffer.concat(oversize.head), oversize.scanner, bytes);
     const text = line?.toString('utf8').replace(/\r$/, '') ?? '';
     if (text.trim() === '') return;
@@ -106,13 +133,13 @@ export class JsonRpcLineReader {
 
   private answerOversize(head: Buffer, scanner: TopLevelScanner, bytes: number): void {
     const id = parseId(scanner.id);
-    if (id === undefined || !(scanner.keys.has('result') || scanner.keys.has('error'))) {
+    if (id === undefined || !(scanner.hasResult || scanner.hasError)) {
       // A request or notification from the server (or no id to answer): nothing waits on it.
       this.sink.oversize({ bytes, answered: 'nothing' });
       return;
     }
     const limit = this.limits.maxMessageBytes;
-    const result = scanner.keys.has('result') ? cutToolResult(head, bytes, limit) : undefined;
+    const result = scanner.hasResult ? cutToolResult(head, bytes, limit) : undefined;
     this.sink.oversize({ bytes, answered: result ? 'cut result' : 'error' });
     this.sink.message(
       result

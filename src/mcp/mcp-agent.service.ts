@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { LLMService } from '../llm/llm.service.js';
 import { ModelReply, ModelTool, ModelToolChoice, ToolUse } from '../llm/model.types.js';
-import { historyToSend, stopReasonOf } from '../turns/route-answer.js';
-import { AnswerEvents, RouteAnswer, RouteExecutor, TurnInput } from '../turns/turn.types.js';
+import { historyToSend, stopReasonOf, withSettings } from '../turns/route-answer.js';
+import {
+  AnswerEvents,
+  AnswerSettings,
+  RouteAnswer,
+  RouteExecutor,
+  TurnInput,
+} from '../turns/turn.types.js';
 import { AgentTranscript, ROUND_SEPARATOR, toolCallRecord, ToolRun } from './agent-transcript.js';
 import { CallSlots } from './call-slots.js';
 import { McpRegistry } from './mcp-registry.service.js';
@@ -37,6 +43,7 @@ interface AgentRun {
   transcript: AgentTranscript;
   tools: ModelTool[];
   system: string;
+  settings?: AnswerSettings;
   events: AnswerEvents;
   signal?: AbortSignal;
 }
@@ -76,6 +83,7 @@ export class McpAgentService implements RouteExecutor {
       transcript: new AgentTranscript(this.llm.toMessages(historyToSend(input), input.message)),
       tools: budget.remaining > 0 ? this.registry.modelTools() : [],
       system: options.system ?? SYSTEM_PROMPT,
+      settings: input.settings,
       events: input.events,
       signal: input.signal,
     };
@@ -101,16 +109,21 @@ export class McpAgentService implements RouteExecutor {
   }
 
   private async callModel(run: AgentRun, toolChoice?: ModelToolChoice): Promise<ModelReply> {
-    const reply = await this.llm.create({
-      model: this.model,
-      system: run.system,
-      messages: run.transcript.messages,
-      maxTokens: this.config.llm.maxTokens,
-      tools: run.tools.length > 0 ? run.tools : undefined,
-      toolChoice: run.tools.length > 0 ? toolChoice : undefined,
-      signal: run.signal,
-      onText: this.deltas(run),
-    });
+    const reply = await this.llm.create(
+      withSettings(
+        {
+          model: this.model,
+          system: run.system,
+          messages: run.transcript.messages,
+          maxTokens: this.config.llm.maxTokens,
+          tools: run.tools.length > 0 ? run.tools : undefined,
+          toolChoice: run.tools.length > 0 ? toolChoice : undefined,
+          signal: run.signal,
+          onText: this.deltas(run),
+        },
+        run.settings,
+      ),
+    );
     run.transcript.addReply(reply);
     return reply;
   }

@@ -10,7 +10,7 @@ import { BoundedStdioTransport } from './bounded-stdio-transport.js';
 import type { OversizeMessage } from './json-rpc-line-reader.js';
 import { McpServerSpec, RemoteServerSpec, StdioServerSpec } from './mcp-config.js';
 import { withinTimeout, withRequestSignal } from './request-signal.js';
-import { CUT_MESSAGE_KEPT_BYTES, MAX_MESSAGE_BYTES } from './tool-limits.js';
+import { CUT_MESSAGE_KEPT_BYTES, MAX_LINE_BYTES, MAX_MESSAGE_BYTES } from './tool-limits.js';
 
 const CLIENT_INFO = { name: 'orchestrated-chat', version: '0.1.0' };
 
@@ -55,6 +55,12 @@ export async function listAllowedTools(
   return allowed ? tools.filter((tool) => allowed.includes(tool.name)) : tools;
 }
 
+/** True when the client's stdio server has begun a message and not finished it. */
+export function isMidMessage(client: Client): boolean {
+  const transport = client.transport;
+  return transport instanceof BoundedStdioTransport && transport.midMessage;
+}
+
 async function connect(
   spec: McpServerSpec,
   transport: Transport,
@@ -73,7 +79,11 @@ async function connect(
 function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOptions): Transport {
   const transport = new BoundedStdioTransport(
     { command: spec.command, args: spec.args, env: spec.env },
-    { maxMessageBytes: MAX_MESSAGE_BYTES, keptBytes: CUT_MESSAGE_KEPT_BYTES },
+    {
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      keptBytes: CUT_MESSAGE_KEPT_BYTES,
+      maxLineBytes: MAX_LINE_BYTES,
+    },
     onOversize,
   );
   // Read it always: an unread pipe fills up and blocks the server.

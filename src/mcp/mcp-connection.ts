@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { FILESYSTEM_SERVER_NAME, FileReadGuard } from './file-read-guard.js';
 import type { OversizeMessage } from './json-rpc-line-reader.js';
-import { listAllowedTools, openClient } from './mcp-client.js';
+import { isMidMessage, listAllowedTools, openClient } from './mcp-client.js';
 import { withinTimeout, withRequestSignal } from './request-signal.js';
 import { McpServerSpec } from './mcp-config.js';
 import { PathRedactor } from './path-redaction.js';
@@ -85,7 +85,8 @@ export class McpConnection {
     return this.client ? this.tools : [];
   }
 
-  async callTool(tool: string, input: unknown, signal?: AbortSignal): Promise<CallToolResult> {
+  /** `modelInput` may name paths as the model was shown them (`<workspace>/a.txt`). */
+  async callTool(tool: string, modelInput: unknown, signal?: AbortSignal): Promise<CallToolResult> {
     const client = this.client;
     if (!client) {
       throw new ToolCallError(`MCP server "${this.name}" is not connected (${this.lastError})`);
@@ -93,6 +94,7 @@ export class McpConnection {
     if (!this.tools.some((known) => known.name === tool)) {
       throw new ToolCallError(`Tool "${tool}" is not available on MCP server "${this.name}"`);
     }
+    const input = this.paths.restore(modelInput);
     const refusal = await this.readGuard?.refusal(tool, input, (path) =>
       this.fileSize(client, path, signal),
     );
@@ -104,7 +106,7 @@ export class McpConnection {
     }
   }
 
-  /** Paths in `text` told relative to the workspace (for tool errors and logs). */
+  /** Paths in `text` told relative to the workspace (for tool results, errors and logs). */
   redactPaths(text: string): string {
     return this.paths.redact(text);
   }
@@ -224,6 +226,10 @@ export class McpConnection {
   ): ToolCallError {
     if (signal?.aborted) return new ToolCallError(`Tool "${tool}" was cancelled`);
     if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) {
+      // A server stuck in the middle of a message would have its next answer read as the rest of
+      // that message, and another call time out. (A message still arriving from a healthy server
+      // just then is cut off too: a reconnect is the lesser harm.)
+      if (isMidMessage(client)) this.lose(client, 'a call timed out in the middle of a message');
       return new ToolCallError(`Tool "${tool}" did not answer within ${this.spec.timeoutMs} ms`);
     }
     // Anything but a JSON-RPC error from a live server means the connection itself is broken.
@@ -256,13 +262,14 @@ export class McpConnection {
 
   private reportOversize({ bytes, answered }: OversizeMessage): void {
     const outcome = {
-      'cut result': 'the tool result was cut to its beginning',
-      error: 'the request was answered with an error',
-      nothing: 'it was dropped (no request waits on it)',
+      'cut result': 'the tool result was cut to its beginning; the server stays connected',
+      error: 'the request was answered with an error; the server stays connected',
+      nothing: 'it was dropped (no request waits on it); the server stays connected',
+      'connection closed': 'the line did not end, so the connection was closed',
     }[answered];
     this.logger.warn(
       `The server sent a message of ${formatBytes(bytes)}, more than ` +
-        `${formatBytes(MAX_MESSAGE_BYTES)}: ${outcome}; the server stays connected`,
+        `${formatBytes(MAX_MESSAGE_BYTES)}: ${outcome}`,
     );
   }
 

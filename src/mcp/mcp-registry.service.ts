@@ -19,8 +19,8 @@ export interface ToolOutcome {
   name: string;
   isError: boolean;
   /**
-   * The result (or the error) as text, cut to MODEL_RESULT_CHARS before it is kept; in an error,
-   * paths are told relative to the workspace.
+   * The result (or the error) as text, with paths told relative to the workspace, cut to
+   * MODEL_RESULT_CHARS before it is kept.
    */
   text: string;
   durationMs: number;
@@ -120,9 +120,10 @@ async function invoke(
   if (!connection) return { isError: true, text: `Unknown tool "${tool}"` };
   try {
     const result = await connection.callTool(tool, input, signal);
-    const isError = result.isError === true;
-    const text = resultText(result);
-    return { isError, text: bounded(isError ? connection.redactPaths(text) : text) };
+    return {
+      isError: result.isError === true,
+      text: bounded(connection.redactPaths(resultText(result))),
+    };
   } catch (error) {
     if (error instanceof ToolCallError) {
       return { isError: true, text: bounded(connection.redactPaths(error.message)) };

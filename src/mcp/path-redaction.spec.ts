@@ -34,6 +34,40 @@ describe('PathRedactor', () => {
     expect(new PathRedactor([]).redact('/srv/app/workspace')).toBe('/srv/app/workspace');
   });
 
+  it('names paths in successful results too: a list of roots, file URLs and escaped JSON', () => {
+    expect(paths.redact('Allowed directories:\n/srv/app/workspace')).toBe(
+      'Allowed directories:\n<workspace>',
+    );
+    expect(paths.redact('see file:///srv/app/workspace/a.txt and file:///srv/app/.env')).toBe(
+      'see file://<workspace>/a.txt and file://<workspace>/../.env',
+    );
+    expect(paths.redact('{"path":"\\/srv\\/app\\/workspace\\/a.txt","up":"\\/srv\\/other"}')).toBe(
+      '{"path":"<workspace>\\/a.txt","up":"<workspace>/../..\\/other"}',
+    );
+    expect(paths.redact('{"uri":"file:\\/\\/\\/srv\\/app\\/workspace"}')).toBe(
+      '{"uri":"file:\\/\\/<workspace>"}',
+    );
+    expect(paths.redact('\\/srv\\/app\\/workspace2')).toBe('<workspace>/..\\/workspace2');
+    expect(paths.redact('http://h/srv/app/workspace, x/srv/app, file://h/srv/app')).toBe(
+      'http://h/srv/app/workspace, x/srv/app, file://h/srv/app',
+    );
+  });
+
+  it('turns <workspace> at the start of input strings back into the root', () => {
+    expect(
+      paths.restore({
+        path: '<workspace>/a.txt',
+        paths: ['<workspace>', '<workspace>/../x', 'b.txt'],
+        nested: { source: '<workspace>2', content: 'about <workspace>/a.txt', n: 3, none: null },
+      }),
+    ).toEqual({
+      path: '/srv/app/workspace/a.txt',
+      paths: ['/srv/app/workspace', '/srv/app/workspace/../x', 'b.txt'],
+      nested: { source: '<workspace>2', content: 'about <workspace>/a.txt', n: 3, none: null },
+    });
+    expect(new PathRedactor([]).restore({ path: '<workspace>' })).toEqual({ path: '<workspace>' });
+  });
+
   it('knows a root by its real path as well', () => {
     const base = mkdtempSync(join(tmpdir(), 'redact-'));
     mkdirSync(join(base, 'real'));

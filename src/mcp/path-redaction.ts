@@ -6,6 +6,14 @@ const WORKSPACE_LABEL = '<workspace>';
 
 /** A path character: a path that goes on after a prefix is another path, not under it. */
 const PATH_CHAR = String.raw`[\p{L}\p{N}_.~-]`;
+/**
+ * What may come just before a path: the start, or anything but a path character or `/` (after
+ * which it would be the tail of a longer path, `/var/srv/app` or `https://h/srv/app`), except the
+ * `file://` of a file URL, plain or JSON-escaped (`file:\/\/`).
+ */
+const PATH_START = String.raw`(?<=^|[^\p{L}\p{N}_.~/-]|file://|file:\\/\\/)`;
+/** A label the model may hand back at the start of a path in a tool's input. */
+const LABELLED_PATH = new RegExp(`^${WORKSPACE_LABEL}(?=/|$)`);
 
 interface Replacement {
   prefix: string;
@@ -13,24 +21,31 @@ interface Replacement {
 }
 
 /**
- * Tool errors quote absolute paths ("Access denied - path outside allowed directories: /srv/app/x
- * not in /srv/app/workspace", "ENOENT … '/srv/app/workspace/a.txt'"). What reaches the model,
- * `output_preview` and the logs names them relative to the workspace instead: the root becomes
- * `<workspace>`, a path beside it `<workspace>/../x`, so the server's layout stays private.
+ * Tool results and errors quote absolute paths ("Allowed directories:\n/srv/app/workspace",
+ * "Access denied - path outside allowed directories: /srv/app/x not in /srv/app/workspace",
+ * "ENOENT … '/srv/app/workspace/a.txt'", `file:///srv/app/workspace/a.txt`, JSON's
+ * `\/srv\/app\/workspace`). What reaches the model, `output_preview` and the logs names them
+ * relative to the workspace instead: the root becomes `<workspace>`, a path beside it
+ * `<workspace>/../x`, so the server's layout stays private. The model may then name `<workspace>/a`
+ * in a tool's input, which `restore` turns back into the real path.
  */
 export class PathRedactor {
   private readonly pattern?: RegExp;
   private readonly labels = new Map<string, string>();
+  private readonly root?: string;
 
   /** `roots[0]` is the one other paths are told relative to. */
   constructor(roots: string[]) {
-    const replacements = replacementsFor(roots).sort((a, b) => b.prefix.length - a.prefix.length);
+    const replacements = replacementsFor(roots)
+      .flatMap((replacement) => [replacement, jsonEscaped(replacement)])
+      .sort((a, b) => b.prefix.length - a.prefix.length);
     for (const { prefix, label } of replacements) {
       if (!this.labels.has(prefix)) this.labels.set(prefix, label);
     }
+    this.root = roots[0] === undefined ? undefined : resolve(roots[0]);
     if (this.labels.size === 0) return;
     const alternatives = [...this.labels.keys()].map(escapeRegExp).join('|');
-    this.pattern = new RegExp(`(?<!${PATH_CHAR}|/)(?:${alternatives})(?!${PATH_CHAR})`, 'gu');
+    this.pattern = new RegExp(`${PATH_START}(?:${alternatives})(?!${PATH_CHAR})`, 'gu');
   }
 
   /**
@@ -46,6 +61,19 @@ export class PathRedactor {
     if (!this.pattern) return text;
     return text.replace(this.pattern, (prefix) => this.labels.get(prefix) ?? prefix);
   }
+
+  /** A tool's input with each string that starts with `<workspace>` starting with the root instead. */
+  restore(input: unknown): unknown {
+    const root = this.root;
+    if (root === undefined) return input;
+    const walk = (value: unknown): unknown => {
+      if (typeof value === 'string') return value.replace(LABELLED_PATH, () => root);
+      if (Array.isArray(value)) return value.map(walk);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    };
+    return walk(input);
+  }
 }
 
 function replacementsFor(roots: string[]): Replacement[] {
@@ -56,6 +84,11 @@ function replacementsFor(roots: string[]): Replacement[] {
     ...variants(primary).flatMap(withAncestors),
     ...others.flatMap(variants).map((prefix) => ({ prefix, label: WORKSPACE_LABEL })),
   ];
+}
+
+/** The same path as JSON may escape it, `\/srv\/app`. */
+function jsonEscaped({ prefix, label }: Replacement): Replacement {
+  return { prefix: prefix.replaceAll('/', '\\/'), label };
 }
 
 /** The root as `<workspace>` and each folder above it (but `/`) as `<workspace>/..`, `/../..` … */

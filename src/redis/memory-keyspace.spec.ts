@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { KeyspaceBounds, MemoryKeyspace } from './memory-keyspace.js';
 
-const UNBOUNDED: KeyspaceBounds = { maxKeys: Infinity, maxBytes: Infinity };
+const UNBOUNDED: KeyspaceBounds = {
+  maxKeys: Infinity,
+  maxBytes: Infinity,
+  maxSortedSetMembers: Infinity,
+};
 
 describe('MemoryKeyspace bounds', () => {
   const opened: MemoryKeyspace[] = [];
@@ -35,12 +42,12 @@ describe('MemoryKeyspace bounds', () => {
   });
 
   it('evicts by approximate size: a few long values push out the oldest keys', () => {
-    const space = keyspace({ maxBytes: 10_000 });
+    const space = keyspace({ maxBytes: 12_000 });
     space.call('set', 'small', 'x');
     for (let i = 0; i < 4; i++) space.call('rpush', `list:${i}`, 'y'.repeat(3000));
     expect(evicted).toEqual(['small', 'list:0']);
     expect(keysOf(space, ['list:1', 'list:2', 'list:3'])).toHaveLength(3);
-    expect(space.usage().bytes).toBeLessThanOrEqual(10_000);
+    expect(space.usage().bytes).toBeLessThanOrEqual(12_000);
   });
 
   it('counts every write and removal, so the size always matches the content', () => {
@@ -89,6 +96,75 @@ describe('MemoryKeyspace bounds', () => {
     });
     expect(evicted).toEqual(['old', 'messages', 'index']);
     expect(keysOf(space, ['meta', 'next'])).toEqual(['meta', 'next']);
+  });
+
+  it('counts a character past U+00FF as two bytes, as V8 stores it', () => {
+    const latin = keyspace({});
+    const wide = keyspace({});
+    latin.call('set', 's', 'caf\u00e9');
+    wide.call('set', 's', 'it\u2019s');
+    expect(wide.usage().bytes - latin.usage().bytes).toBe(4);
+  });
+
+  it('keeps a sorted set to maxSortedSetMembers, dropping the lowest-scored members', () => {
+    const space = keyspace({ maxSortedSetMembers: 3 });
+    const index = 'chat:{u}:conversations';
+    for (const [score, member] of [
+      [5, 'e'],
+      [1, 'a'],
+      [3, 'c'],
+      [4, 'd'],
+    ] as const) {
+      space.call('zadd', index, score, member);
+    }
+    space.call('zadd', index, 4, 'b', 9, 'f', 4, 'x');
+    expect(space.call('zcard', index)).toBe(3);
+    expect(space.call('zrevrangebyscore', index, '+inf', '-inf', 'WITHSCORES')).toEqual([
+      'f',
+      '9',
+      'e',
+      '5',
+      'x',
+      '4',
+    ]);
+    // Raising a kept member's score adds nothing and drops nothing.
+    space.call('zadd', index, 10, 'x');
+    expect(space.call('zcard', index)).toBe(3);
+
+    const fresh = keyspace({});
+    fresh.call('zadd', index, 9, 'f', 5, 'e', 10, 'x');
+    expect(space.usage()).toEqual(fresh.usage());
+    expect(evicted).toEqual([]);
+  });
+
+  it('counts about the heap V8 uses for what it holds', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const count = 50_000;
+    const shapes: Record<string, (space: MemoryKeyspace, i: number) => void> = {
+      'short strings': (space, i) => space.call('set', `chat:{u${i % 100}}:answer:${i}`, `a${i}`),
+      conversations: (space, i) => {
+        const id = randomUUID();
+        const now = new Date(Date.now() + i).toISOString();
+        const key = `chat:{u${i % 100}}:conv:${id}`;
+        space.call('hset', key, 'created_at', now, 'title', `Conversation ${i}`, 'updated_at', now);
+        space.call('rpush', `${key}:messages`, `{"role":"user","n":${i}}`, '{"text":"it\u2019s"}');
+        space.call('zadd', `chat:{u${i % 100}}:conversations`, Date.now() + i, id);
+      },
+    };
+    for (const fill of Object.values(shapes)) {
+      const space = keyspace({});
+      const before = heapUsed();
+      for (let i = 0; i < count; i++) fill(space, i);
+      const heapPerCountedByte = (heapUsed() - before) / space.usage().bytes;
+      expect(heapPerCountedByte).toBeGreaterThan(0.7);
+      expect(heapPerCountedByte).toBeLessThan(1.3);
+    }
   });
 
   it('drops expired keys first without counting them as evictions', async () => {

@@ -25,23 +25,47 @@ class ReplyError extends Error {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * What the embedded store holds before it evicts. Sizes are approximate: the characters of keys, fields,
- * members and values, plus KEY_OVERHEAD per key and ELEMENT_OVERHEAD per field, member or list element
- * (V8's own overhead is of the same order, so the heap used is within a small factor of maxBytes).
+ * What the embedded store holds before it evicts. Sizes are the bytes V8 stores the characters of keys,
+ * fields, members and values in, plus measured overheads per key, per hash, list or sorted set, and per
+ * element (see KEY_OVERHEAD), so the heap the keyspace uses stays within about 10 % of what it counts.
  */
 export interface KeyspaceBounds {
   maxKeys: number;
   maxBytes: number;
+  /**
+   * The most members one sorted set keeps: past it, its lowest-scored members are dropped. The app's
+   * one sorted set is each principal's conversation index (scored by updated_at). Every create and
+   * turn touches it, so LRU eviction never reaches it, while the conversations it names are evicted
+   * (or expire) under it: uncapped, it would grow with every conversation ever made. Its lowest
+   * entries are the conversations least recently written, mostly those eviction took first; one
+   * that still exists leaves the list until its next turn puts it back, and entries whose
+   * conversation is gone are pruned by ConversationService.list as it meets them.
+   */
+  maxSortedSetMembers: number;
 }
 
 /** Room for a few thousand long conversations in a development process, far below Node's heap limit. */
 export const EMBEDDED_STORE_BOUNDS: KeyspaceBounds = {
   maxKeys: 100_000,
   maxBytes: 256 * 1024 * 1024,
+  maxSortedSetMembers: 10_000,
 };
 
-const KEY_OVERHEAD = 64;
-const ELEMENT_OVERHEAD = 16;
+/*
+ * What V8 holds beyond the characters, measured with process.memoryUsage().heapUsed after gc over
+ * 100 000 of each (Node 20.20, V8 11.3, x64): a string key 355 bytes (the Map entry, the entry
+ * object, the key's and value's string headers); a hash, list or sorted-set key with one element
+ * 535-555 (its own Map or array: ~120 more than a string key, less the element); a field of a large
+ * hash 83, a member of a large sorted set 77 (with its score); a list element 28-35. With these
+ * figures each of those shapes counts 0.96-1.04 of its heap; 100 000 conversations (a three-field
+ * hash, a two-message list and an index member each) use 165 MiB and count 184 MiB, where the
+ * earlier 64/16 counted 77 MiB.
+ */
+const KEY_OVERHEAD = 360;
+const COLLECTION_OVERHEAD = 120;
+const MEMBER_OVERHEAD = 80;
+const LIST_ELEMENT_OVERHEAD = 32;
+const TWO_BYTE_CHARACTER = /[^\0-\xff]/;
 
 /**
  * The subset of Redis commands the app uses, with Redis semantics (lazy and periodic expiry, WRONGTYPE,
@@ -137,7 +161,7 @@ export class MemoryKeyspace {
   /** Stores a new value under `key`, replacing whatever was there, as the most recently used key. */
   private put<V extends Value>(key: string, value: V, size: number): V & EntryState {
     this.remove(key);
-    const entry = { ...value, size: KEY_OVERHEAD + key.length + size, touchedIn: this.unit };
+    const entry = { ...value, size: KEY_OVERHEAD + textBytes(key) + size, touchedIn: this.unit };
     this.entries.set(key, entry);
     this.bytes += entry.size;
     return entry;
@@ -189,7 +213,7 @@ export class MemoryKeyspace {
     if (existing) return existing;
     const created = create();
     const value = { type, value: created } as unknown as Extract<Value, { type: T }>;
-    const size = typeof created === 'string' ? created.length : 0;
+    const size = typeof created === 'string' ? textBytes(created) : COLLECTION_OVERHEAD;
     return this.put(key, value, size) as Extract<Entry, { type: T }>;
   }
 
@@ -197,7 +221,7 @@ export class MemoryKeyspace {
     const flags = options.map((option) => option.toUpperCase());
     if (flags.includes('NX') && this.live(key)) return null;
     if (flags.includes('XX') && !this.live(key)) return null;
-    const entry = this.put(key, { type: 'string', value }, value.length);
+    const entry = this.put(key, { type: 'string', value }, textBytes(value));
     const ex = flags.indexOf('EX');
     const px = flags.indexOf('PX');
     if (ex >= 0) entry.expiresAt = Date.now() + Number(options[ex + 1]) * 1000;
@@ -229,7 +253,7 @@ export class MemoryKeyspace {
     if (!Number.isSafeInteger(next)) {
       throw new ReplyError('ERR value is not an integer or out of range');
     }
-    this.grow(entry, String(next).length - entry.value.length);
+    this.grow(entry, textBytes(String(next)) - textBytes(entry.value));
     entry.value = String(next);
     return next;
   }
@@ -246,8 +270,8 @@ export class MemoryKeyspace {
       this.grow(
         entry,
         previous === undefined
-          ? ELEMENT_OVERHEAD + field.length + value.length
-          : value.length - previous.length,
+          ? MEMBER_OVERHEAD + textBytes(field) + textBytes(value)
+          : textBytes(value) - textBytes(previous),
       );
       hash.set(field, value);
     }
@@ -257,7 +281,7 @@ export class MemoryKeyspace {
   private rpush(key: string, values: string[]): number {
     const entry = this.readOrCreate(key, 'list', () => []);
     entry.value.push(...values);
-    this.grow(entry, elementsSize(values));
+    this.grow(entry, listSize(values));
     return entry.value.length;
   }
 
@@ -276,10 +300,7 @@ export class MemoryKeyspace {
       this.remove(key);
       return 'OK';
     }
-    this.grow(
-      entry,
-      -elementsSize(entry.value.slice(0, from)) - elementsSize(entry.value.slice(to + 1)),
-    );
+    this.grow(entry, -listSize(entry.value.slice(0, from)) - listSize(entry.value.slice(to + 1)));
     entry.value = kept;
     return 'OK';
   }
@@ -291,7 +312,8 @@ export class MemoryKeyspace {
       if (!entry.value.has(pairs[i + 1])) added.push(pairs[i + 1]);
       entry.value.set(pairs[i + 1], Number(pairs[i]));
     }
-    this.grow(entry, elementsSize(added));
+    this.grow(entry, membersSize(added));
+    this.dropLowestPastCap(entry);
     return added.length;
   }
 
@@ -300,8 +322,22 @@ export class MemoryKeyspace {
     if (!entry) return 0;
     const removed = members.filter((member) => entry.value.delete(member));
     if (entry.value.size === 0) this.remove(key);
-    else this.grow(entry, -elementsSize(removed));
+    else this.grow(entry, -membersSize(removed));
     return removed.length;
+  }
+
+  /** Keeps a sorted set within maxSortedSetMembers by dropping its lowest-scored members. */
+  private dropLowestPastCap(entry: Extract<Entry, { type: 'zset' }>): void {
+    const excess = entry.value.size - this.bounds.maxSortedSetMembers;
+    if (excess <= 0) return;
+    const members = [...entry.value];
+    const lowest =
+      excess === 1
+        ? [members.reduce((low, member) => (byScore(member, low) < 0 ? member : low))]
+        : members.sort(byScore).slice(0, excess);
+    const dropped = lowest.map(([member]) => member);
+    for (const member of dropped) entry.value.delete(member);
+    this.grow(entry, -membersSize(dropped));
   }
 
   /** Supports the forms the app uses: numeric or ±inf bounds, `(` exclusive, WITHSCORES, LIMIT. */
@@ -333,9 +369,29 @@ export class MemoryKeyspace {
   }
 }
 
-/** The approximate size of list elements or set members (see KeyspaceBounds). */
-function elementsSize(items: string[]): number {
-  return items.reduce((total, item) => total + ELEMENT_OVERHEAD + item.length, 0);
+/**
+ * The bytes of a string's characters: V8 stores a string with any character past U+00FF (a curly
+ * quote, an emoji) at two bytes a character. Running a RegExp over a string also flattens it: one
+ * built by concatenation (`randomUUID()`, a key from a template) is otherwise kept as the tree of
+ * its parts, which made a UUID member cost 500 bytes instead of 75.
+ */
+function textBytes(text: string): number {
+  return TWO_BYTE_CHARACTER.test(text) ? 2 * text.length : text.length;
+}
+
+/** The approximate size of list elements (see KeyspaceBounds). */
+function listSize(items: string[]): number {
+  return items.reduce((total, item) => total + LIST_ELEMENT_OVERHEAD + textBytes(item), 0);
+}
+
+/** The approximate size of sorted-set members, without their scores (see KeyspaceBounds). */
+function membersSize(members: string[]): number {
+  return members.reduce((total, member) => total + MEMBER_OVERHEAD + textBytes(member), 0);
+}
+
+/** Ascending score, then member, as Redis orders a sorted set. */
+function byScore([a, sa]: [string, number], [b, sb]: [string, number]): number {
+  return sa - sb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function listBounds(length: number, start: number, stop: number): [number, number] {

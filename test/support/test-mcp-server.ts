@@ -9,13 +9,16 @@
  *
  * Tools: `echo` {text}, `slow` {ms} (sleeps, then answers), `add_tool` (adds `extra` and announces
  * the change with notifications/tools/list_changed), `crash` (the process exits at once), `huge`
- * {bytes} (a text result of that many characters, numbered lines, also as structured content), and
- * `gauge` {ms} (sleeps, then answers `peak <n>`: the most calls of it running at once while it ran).
+ * {bytes} (a text result of that many characters, numbered lines, also as structured content),
+ * `gauge` {ms} (sleeps, then answers `peak <n>`: the most calls of it running at once while it ran),
+ * and `unfinished_line` {bytes} (over stdio: writes `bytes` of one line that never ends, an object of
+ * ever new top-level keys `{"k0":0,"k1":0,…`, then goes quiet and never answers).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
@@ -62,6 +65,11 @@ const BASE_TOOLS: Tool[] = [
     description: 'Waits `ms` milliseconds, then says how many gauge calls ran at once meanwhile',
     inputSchema: { type: 'object', properties: { ms: { type: 'number' } }, required: ['ms'] },
   },
+  {
+    name: 'unfinished_line',
+    description: 'Writes `bytes` of a line that never ends to stdout, then never answers',
+    inputSchema: { type: 'object', properties: { bytes: { type: 'number' } }, required: ['bytes'] },
+  },
 ];
 const EXTRA_TOOL: Tool = {
   name: 'extra',
@@ -97,6 +105,8 @@ async function callTool(name: string, args: Record<string, unknown>): Promise<Ca
       return hugeText(Number(args.bytes));
     case 'gauge':
       return gauge(Number(args.ms));
+    case 'unfinished_line':
+      return unfinishedLine(Number(args.bytes));
     default:
       return { content: [{ type: 'text', text: `no tool ${name}` }], isError: true };
   }
@@ -123,6 +133,21 @@ async function gauge(ms: number): Promise<CallToolResult> {
   await sleep(ms);
   gauges.delete(mine);
   return text(`peak ${mine.peak}`);
+}
+
+/** Short keys, so a reader that kept every key would hold millions of them. */
+async function unfinishedLine(bytes: number): Promise<never> {
+  let written = 0;
+  let key = 0;
+  let prefix = '{';
+  while (written < bytes) {
+    let chunk = prefix;
+    prefix = '';
+    while (chunk.length < 64 * 1024) chunk += `"k${key++}":0,`;
+    written += chunk.length;
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
+  return new Promise<never>(() => {});
 }
 
 function buildServer(): Server {
