@@ -1,11 +1,16 @@
-// Evaluates the local router on data/routing/test.jsonl (or the path given as first argument):
-// accuracy, per-route precision/recall, confusion matrix, needs_history accuracy and latency.
-// Run: npm run eval:routing
+// Evaluates the local router: route accuracy, per-route precision/recall, confusion matrix,
+// needs_history accuracy, both per category and per language, and decision latency.
+//   npm run eval:routing                       the held-out test split, with the committed weights
+//   npm run eval:routing -- --validation       trains in memory on train.jsonl minus a validation
+//                                              slice and evaluates on that slice (tune here, never
+//                                              on the test split)
+//   npm run eval:routing -- path/to/file.jsonl any labelled file, with the committed weights
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LocalRouter, ROUTER_VERSION } from '../src/routing/local-router.js';
 import { ROUTES, type Route, type RoutingInput } from '../src/routing/routing.types.js';
 import { readRoutingExamples, toRoutingInput, type RoutingExample } from './routing-dataset.js';
+import { splitValidation, trainRouter } from './router-training.js';
 
 export interface RouteQuality {
   precision: number;
@@ -13,16 +18,26 @@ export interface RouteQuality {
   support: number;
 }
 
-export interface RoutingEvaluation {
+/** Route and needs_history accuracy over one slice of the examples (a category, a language). */
+export interface SliceQuality {
   total: number;
   accuracy: number;
+  /** Examples of the slice that have history, and how often needs_history was right on them. */
+  withHistory: number;
+  needsHistoryAccuracy: number;
+}
+
+export interface RoutingEvaluation extends SliceQuality {
   perRoute: Record<Route, RouteQuality>;
   /** confusion[expected][predicted], both in ROUTES order. */
   confusion: number[][];
   decidedByRules: number;
-  /** Examples that have history, and how often needs_history was right on them. */
-  withHistory: number;
-  needsHistoryAccuracy: number;
+  /** Follow-ups whose needs_history label is false (self-contained after earlier turns). */
+  selfContained: number;
+  perCategory: Record<string, SliceQuality>;
+  perLanguage: Record<string, SliceQuality>;
+  /** Examples the router got wrong (route or needs_history), for the validation slice only. */
+  misses: Array<{ example: RoutingExample; route: Route; needsHistory: boolean }>;
 }
 
 export interface LatencyReport {
@@ -31,32 +46,52 @@ export interface LatencyReport {
   p99Micros: number;
 }
 
+interface Tally {
+  total: number;
+  correct: number;
+  withHistory: number;
+  historyCorrect: number;
+}
+
 export function evaluateRouting(
   examples: RoutingExample[],
   router = new LocalRouter(),
 ): RoutingEvaluation {
   const confusion = ROUTES.map(() => ROUTES.map(() => 0));
+  const overall = emptyTally();
+  const byCategory = new Map<string, Tally>();
+  const byLanguage = new Map<string, Tally>();
+  const misses: RoutingEvaluation['misses'] = [];
   let decidedByRules = 0;
-  let withHistory = 0;
-  let historyCorrect = 0;
+  let selfContained = 0;
   for (const example of examples) {
     const decision = router.decide(toRoutingInput(example));
     confusion[ROUTES.indexOf(example.route)][ROUTES.indexOf(decision.route)]++;
     if (decision.decidedBy === 'rules') decidedByRules++;
-    if (example.history.length > 0) {
-      withHistory++;
-      if (decision.needsHistory === example.needsHistory) historyCorrect++;
+    if (example.history.length > 0 && !example.needsHistory) selfContained++;
+    const routeRight = decision.route === example.route;
+    const historyRight =
+      example.history.length === 0 ? undefined : decision.needsHistory === example.needsHistory;
+    for (const tally of [
+      overall,
+      tallyOf(byCategory, example.category),
+      tallyOf(byLanguage, example.lang),
+    ]) {
+      count(tally, routeRight, historyRight);
+    }
+    if (!routeRight || historyRight === false) {
+      misses.push({ example, route: decision.route, needsHistory: decision.needsHistory });
     }
   }
-  const correct = ROUTES.reduce((sum, _, index) => sum + confusion[index][index], 0);
   return {
-    total: examples.length,
-    accuracy: ratio(correct, examples.length),
+    ...quality(overall),
     perRoute: routeQualities(confusion),
     confusion,
     decidedByRules,
-    withHistory,
-    needsHistoryAccuracy: ratio(historyCorrect, withHistory),
+    selfContained,
+    perCategory: qualities(byCategory),
+    perLanguage: qualities(byLanguage),
+    misses,
   };
 }
 
@@ -82,6 +117,38 @@ export function measureLatency(
     p50Micros: percentile(micros, 0.5),
     p99Micros: percentile(micros, 0.99),
   };
+}
+
+function emptyTally(): Tally {
+  return { total: 0, correct: 0, withHistory: 0, historyCorrect: 0 };
+}
+
+function tallyOf(tallies: Map<string, Tally>, key: string): Tally {
+  let tally = tallies.get(key);
+  if (!tally) tallies.set(key, (tally = emptyTally()));
+  return tally;
+}
+
+function count(tally: Tally, routeRight: boolean, historyRight: boolean | undefined): void {
+  tally.total++;
+  if (routeRight) tally.correct++;
+  if (historyRight === undefined) return;
+  tally.withHistory++;
+  if (historyRight) tally.historyCorrect++;
+}
+
+function quality(tally: Tally): SliceQuality {
+  return {
+    total: tally.total,
+    accuracy: ratio(tally.correct, tally.total),
+    withHistory: tally.withHistory,
+    needsHistoryAccuracy: ratio(tally.historyCorrect, tally.withHistory),
+  };
+}
+
+function qualities(tallies: Map<string, Tally>): Record<string, SliceQuality> {
+  const keys = [...tallies.keys()].sort();
+  return Object.fromEntries(keys.map((key) => [key, quality(tallies.get(key) as Tally)]));
 }
 
 function routeQualities(confusion: number[][]): Record<Route, RouteQuality> {
@@ -111,14 +178,18 @@ function longMessage(length: number): string {
   return `Summarize the main risks in these notes:\n\n${body}`.slice(0, length);
 }
 
+const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+
 function formatReport(evaluation: RoutingEvaluation): string {
-  const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
   const width = Math.max(...ROUTES.map((route) => route.length)) + 2;
   const pad = (text: string | number): string => String(text).padStart(width);
-  const lines = [
+  return [
     `router ${ROUTER_VERSION}`,
     `accuracy ${percent(evaluation.accuracy)} on ${evaluation.total} examples ` +
       `(${evaluation.decidedByRules} decided by rules)`,
+    `needs_history accuracy ${percent(evaluation.needsHistoryAccuracy)} ` +
+      `on ${evaluation.withHistory} examples with history ` +
+      `(${evaluation.selfContained} of them self-contained)`,
     '',
     `${'route'.padEnd(width)}${pad('precision')}${pad('recall')}${pad('support')}`,
     ...ROUTES.map((route) => {
@@ -137,10 +208,41 @@ function formatReport(evaluation: RoutingEvaluation): string {
       (route, index) => route.padEnd(width) + evaluation.confusion[index].map(pad).join(''),
     ),
     '',
-    `needs_history accuracy ${percent(evaluation.needsHistoryAccuracy)} ` +
-      `on ${evaluation.withHistory} examples with history`,
+    ...sliceTable('category', evaluation.perCategory),
+    '',
+    ...sliceTable('language', evaluation.perLanguage),
+  ].join('\n');
+}
+
+function sliceTable(title: string, slices: Record<string, SliceQuality>): string[] {
+  const width = Math.max(title.length, ...Object.keys(slices).map((key) => key.length)) + 2;
+  const cell = (text: string | number, size = 10): string => String(text).padStart(size);
+  return [
+    `${title.padEnd(width)}${cell('n', 6)}${cell('route')}${cell('history n', 11)}` +
+      cell('history'),
+    ...Object.entries(slices).map(
+      ([key, slice]) =>
+        key.padEnd(width) +
+        cell(slice.total, 6) +
+        cell(percent(slice.accuracy)) +
+        cell(slice.withHistory, 11) +
+        cell(slice.withHistory > 0 ? percent(slice.needsHistoryAccuracy) : '-'),
+    ),
   ];
-  return lines.join('\n');
+}
+
+function formatMisses(evaluation: RoutingEvaluation): string {
+  return evaluation.misses
+    .map(({ example, route, needsHistory }) => {
+      const previous = example.history.findLast((turn) => turn.role === 'user')?.content;
+      return (
+        `  [${example.category}] ${JSON.stringify(example.message.slice(0, 120))}` +
+        (previous ? ` after ${JSON.stringify(previous.slice(0, 60))}` : '') +
+        `\n    expected ${example.route}${example.history.length > 0 ? `/${example.needsHistory}` : ''}` +
+        `, got ${route}${example.history.length > 0 ? `/${needsHistory}` : ''}`
+      );
+    })
+    .join('\n');
 }
 
 /** Decision latency on the split's messages up to 500 characters and on one 4,000-character message. */
@@ -160,12 +262,29 @@ export function latencyLines(examples: RoutingExample[], router = new LocalRoute
   ];
 }
 
-function main(): void {
-  const path = process.argv[2] ?? join(process.cwd(), 'data/routing/test.jsonl');
+function evaluateValidation(): void {
+  const { training, validation } = splitValidation(
+    readRoutingExamples(join(process.cwd(), 'data/routing/train.jsonl')),
+  );
+  console.log(`training on ${training.length} examples, validating on ${validation.length}`);
+  const { weights } = trainRouter(training);
+  const evaluation = evaluateRouting(validation, new LocalRouter(weights));
+  console.log(formatReport(evaluation));
+  console.log(`\nmisses on the validation slice:\n${formatMisses(evaluation)}`);
+}
+
+function evaluateFile(path: string): void {
   const examples = readRoutingExamples(path);
   const router = new LocalRouter();
   console.log(formatReport(evaluateRouting(examples, router)));
+  console.log('');
   console.log(latencyLines(examples, router).join('\n'));
+}
+
+function main(): void {
+  const argument = process.argv[2];
+  if (argument === '--validation') evaluateValidation();
+  else evaluateFile(argument ?? join(process.cwd(), 'data/routing/test.jsonl'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -12,6 +12,10 @@ export interface RoutingExample {
   route: Route;
   needsHistory: boolean;
   toolsAvailable: boolean;
+  /** What kind of message it is (small-talk, fragment, file-with-content, …), for the report. */
+  category: string;
+  /** en, fr, es, de (or other). */
+  lang: string;
 }
 
 interface RawExample {
@@ -20,6 +24,8 @@ interface RawExample {
   route?: unknown;
   needs_history?: unknown;
   tools_available?: unknown;
+  category?: unknown;
+  lang?: unknown;
 }
 
 export function parseRoutingExamples(jsonl: string): RoutingExample[] {
@@ -51,5 +57,7 @@ function toExample(raw: RawExample, lineNumber: number): RoutingExample {
     route: raw.route as Route,
     needsHistory: raw.needs_history === true,
     toolsAvailable: raw.tools_available !== false,
+    category: typeof raw.category === 'string' ? raw.category : 'uncategorised',
+    lang: typeof raw.lang === 'string' ? raw.lang : 'en',
   };
 }

@@ -94,5 +94,10 @@ export class AppConfig {
   mcp!: McpConfig;
   /** Requests per principal per 60 s window, across all instances. */
   rateLimitPerMinute!: number;
+  /**
+   * ROUTER_LOG_TEXT=on: a routing escalation's log record carries the message (and the recent
+   * turns), so it can become a training line; off (the default) it carries a hash and features.
+   */
+  routerLogText!: boolean;
   logLevel!: LogLevel;
 }

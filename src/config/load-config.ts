@@ -116,6 +116,7 @@ export function loadConfig(env: Environment): AppConfig {
     },
     mcp: { configPath: read.string('MCP_CONFIG'), workspaceDir },
     rateLimitPerMinute: read.int('RATE_LIMIT_PER_MINUTE', 60, 1),
+    routerLogText: read.oneOf('ROUTER_LOG_TEXT', ['on', 'off'], 'off') === 'on',
     logLevel: read.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['debug', 'info', 'warn', 'error', 'silent'],

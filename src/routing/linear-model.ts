@@ -6,7 +6,7 @@ import { ROUTES } from './routing.types.js';
 // if a route is added.
 export const CLASS_COUNT: 4 = ROUTES.length;
 
-/** Weights as committed in router-weights.ts: int16 quantised, row-major [feature][route]. */
+/** Weights as committed in router-weights.ts: int16 quantised, row-major [feature][class]. */
 export interface EncodedWeights {
   featureSchema: string;
   dims: number;
@@ -25,31 +25,44 @@ export interface SoftmaxModel {
 const INT16_MAX = 32767;
 
 export function decodeModel(encoded: EncodedWeights): SoftmaxModel {
-  if (encoded.featureSchema !== FEATURE_SCHEMA || encoded.dims !== FEATURE_DIMS) {
+  const weights = decodeWeights(encoded, { featureSchema: FEATURE_SCHEMA, dims: FEATURE_DIMS });
+  return { weights, temperature: encoded.temperature };
+}
+
+export function encodeModel(model: SoftmaxModel): EncodedWeights {
+  return encodeWeights(model.weights, {
+    featureSchema: FEATURE_SCHEMA,
+    dims: FEATURE_DIMS,
+    temperature: model.temperature,
+  });
+}
+
+/** Dequantises weights, refusing those trained for another feature layout. */
+export function decodeWeights(
+  encoded: EncodedWeights,
+  expected: Pick<EncodedWeights, 'featureSchema' | 'dims'>,
+): Float32Array {
+  if (encoded.featureSchema !== expected.featureSchema || encoded.dims !== expected.dims) {
     throw new Error(
       `router weights were trained for feature schema ${encoded.featureSchema} but the ` +
-        `featuriser is ${FEATURE_SCHEMA}; run npm run train:router`,
+        `featuriser is ${expected.featureSchema}; run npm run train:router`,
     );
   }
   // Copy into a fresh buffer: Int16Array views need 2-byte alignment that pooled Buffers lack.
   const quantised = new Int16Array(
     Uint8Array.from(Buffer.from(encoded.int16Base64, 'base64')).buffer,
   );
-  const weights = Float32Array.from(quantised, (value) => value * encoded.scale);
-  return { weights, temperature: encoded.temperature };
+  return Float32Array.from(quantised, (value) => value * encoded.scale);
 }
 
-export function encodeModel(model: SoftmaxModel): EncodedWeights {
-  const maxAbs = model.weights.reduce((max, weight) => Math.max(max, Math.abs(weight)), 0);
+export function encodeWeights(
+  weights: Float32Array,
+  layout: Pick<EncodedWeights, 'featureSchema' | 'dims' | 'temperature'>,
+): EncodedWeights {
+  const maxAbs = weights.reduce((max, weight) => Math.max(max, Math.abs(weight)), 0);
   const scale = maxAbs / INT16_MAX || 1;
-  const quantised = Int16Array.from(model.weights, (weight) => Math.round(weight / scale));
-  return {
-    featureSchema: FEATURE_SCHEMA,
-    dims: FEATURE_DIMS,
-    temperature: model.temperature,
-    scale,
-    int16Base64: Buffer.from(quantised.buffer).toString('base64'),
-  };
+  const quantised = Int16Array.from(weights, (weight) => Math.round(weight / scale));
+  return { ...layout, scale, int16Base64: Buffer.from(quantised.buffer).toString('base64') };
 }
 
 /** Short hash that changes whenever the committed weights change. */

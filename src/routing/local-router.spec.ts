@@ -4,6 +4,7 @@ import {
   ROUTES,
   type HistoryTurn,
   type LocalDecision,
+  type Route,
   type RoutingInput,
 } from './routing.types.js';
 
@@ -21,6 +22,14 @@ const pastedParagraph =
   'The committee met on Tuesday to review the budget. After a long debate, members agreed to ' +
   'cut travel spending by ten percent and to move the savings into the training programme, ' +
   'which several departments had asked to expand.';
+
+/** One earlier exchange, answered through the endpoint that stores `route` (or none). */
+function after(user: string, assistant: string, route?: Route): HistoryTurn[] {
+  return [
+    { role: 'user', content: user },
+    { role: 'assistant', content: assistant, ...(route ? { route } : {}) },
+  ];
+}
 
 function decide(message: string, overrides: Partial<RoutingInput> = {}): LocalDecision {
   return router.decide({ message, history: [], toolsAvailable: true, ...overrides });
@@ -121,5 +130,105 @@ describe('LocalRouter', () => {
 
   it('publishes a version that identifies rules and weights', () => {
     expect(ROUTER_VERSION).toMatch(/^local-r\d+-[0-9a-f]{8}$/);
+  });
+
+  describe('boundaries', () => {
+    it.each([
+      ['plan and carry out a cleanup of the project folder', 'complex'],
+      [
+        'tidy up the repo: drop dead scripts, merge the duplicate configs, refresh the readme',
+        'complex',
+      ],
+      [
+        'create a file named plan.md with exactly this content:\n' +
+          '- first analyze every module, then write the report for each team\n'.repeat(20),
+        'needs_tools',
+      ],
+      ['peek at a log and tell me the latest error', 'needs_tools'],
+      ['in one line: rust vs go', 'ultra_fast'],
+      ['one sentence: kafka vs rabbitmq?', 'ultra_fast'],
+    ])('routes %j to %s', (message, route) => {
+      expect(decide(message).route).toBe(route);
+    });
+
+    it.each([
+      ['lis le fichier config.yaml', 'needs_tools'],
+      ['muestra el contenido de notas.md', 'needs_tools'],
+      ['zeig mir den Inhalt von notes.md', 'needs_tools'],
+      ['supprime le fichier vieux.txt', 'needs_tools'],
+      ['borra el archivo viejo.txt', 'needs_tools'],
+      ['lösche die Datei alt.log', 'needs_tools'],
+    ])('routes the tool request %j like its English twin (%s)', (message, route) => {
+      expect(decide(message).route).toBe(route);
+    });
+  });
+
+  describe('follow-ups', () => {
+    it.each([
+      ['and for Ecuador?', after('capital of Colombia?', 'Bogotá.'), 'ultra_fast'],
+      ['which year?', after('who wrote Moby Dick?', 'Herman Melville.'), 'ultra_fast'],
+      ['12', after('help me plan a dinner party', 'Sure! How many guests?'), 'direct_llm'],
+      [
+        'open the most recent one',
+        after('list the invoices in billing/', 'billing/ has jan.pdf, feb.pdf and mar.pdf.'),
+        'needs_tools',
+      ],
+      [
+        'go through each of them and summarize what they say',
+        after('which notes do I have about the trip?', 'notes/ has lisbon.md, porto.md, faro.md.'),
+        'complex',
+      ],
+      [
+        'less formal',
+        after('write a thank-you email to a client', 'Dear Mr. Ito, I would like to express...'),
+        'direct_llm',
+      ],
+    ])('routes %j by what it continues (%s)', (message, history, route) => {
+      expect(decide(message, { history })).toMatchObject({ route, needsHistory: true });
+    });
+
+    it('decides the same whichever endpoint answered the previous turn', () => {
+      const labels = [undefined, ...ROUTES];
+      for (const message of ['and for Ecuador?', 'what is the capital of Ecuador?', 'why?']) {
+        const decisions = labels.map((route) =>
+          decide(message, { history: after('capital of Colombia?', 'Bogotá.', route) }),
+        );
+        for (const decision of decisions) expect(decision).toEqual(decisions[0]);
+      }
+    });
+
+    it('routes a self-contained message as if nothing came before it', () => {
+      for (const message of [
+        'thank you! next: who painted the night watch?',
+        'write a function that merges two sorted arrays and explain how it works',
+        'list the files in the docs folder',
+      ]) {
+        const alone = decide(message);
+        const afterTools = decide(message, { history: toolConversation });
+        expect(afterTools.needsHistory).toBe(false);
+        expect(afterTools.route).toBe(alone.route);
+        expect(afterTools.candidates).toEqual(alone.candidates);
+      }
+    });
+  });
+
+  it.each(['the thing', 'why', 'is it good'])(
+    'stays unsure about %j: too vague to route without context',
+    (message) => {
+      const decision = decide(message);
+      expect(decision.confidence).toBeLessThanOrEqual(0.5);
+      expect(decision.reason).toMatch(/too vague/);
+      expectWellFormed(decision);
+    },
+  );
+
+  it('describes a message by feature names, never by its words', () => {
+    const names = router.describe({
+      message: 'and the invoices from Zanzibar?',
+      history: toolConversation,
+      toolsAvailable: true,
+    });
+    expect(names).toEqual(expect.arrayContaining(['followUp', 'question']));
+    expect(names.join(' ')).not.toMatch(/invoices|zanzibar/i);
   });
 });

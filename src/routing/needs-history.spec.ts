@@ -18,6 +18,42 @@ const offerToCreate: HistoryTurn[] = [
   { role: 'user', content: 'is there a CONTRIBUTING.md?' },
   { role: 'assistant', content: 'No. Shall I create one?', route: 'needs_tools' },
 ];
+const squared: HistoryTurn[] = [
+  { role: 'user', content: "what's 12 times 3" },
+  { role: 'assistant', content: '36.', route: 'ultra_fast' },
+];
+const partyPlanning: HistoryTurn[] = [
+  { role: 'user', content: 'help me plan a dinner party' },
+  { role: 'assistant', content: 'Sure! How many guests?', route: 'direct_llm' },
+];
+const invoices: HistoryTurn[] = [
+  { role: 'user', content: 'list the invoices in billing/' },
+  {
+    role: 'assistant',
+    content: 'billing/ has jan.pdf, feb.pdf and mar.pdf.',
+    route: 'needs_tools',
+  },
+];
+const frenchCapital: HistoryTurn[] = [
+  { role: 'user', content: 'quelle est la capitale du Pérou ?' },
+  { role: 'assistant', content: 'Lima.', route: 'ultra_fast' },
+];
+const spanishEmail: HistoryTurn[] = [
+  { role: 'user', content: 'escribe un correo para mi jefe' },
+  {
+    role: 'assistant',
+    content: 'Estimado Juan: le escribo para informarle...',
+    route: 'direct_llm',
+  },
+];
+const germanMessage: HistoryTurn[] = [
+  { role: 'user', content: 'schreib eine Nachricht an mein Team' },
+  {
+    role: 'assistant',
+    content: 'Hallo zusammen, ich wollte euch mitteilen...',
+    route: 'direct_llm',
+  },
+];
 
 describe('needsHistory', () => {
   it('is false without earlier turns, whatever the wording', () => {
@@ -40,6 +76,15 @@ describe('needsHistory', () => {
     ['why?', coverLetter],
     ['yes please', offerToCreate],
     ['ok do it', offerToCreate],
+    ['squared?', squared],
+    ['and to the fourth?', squared],
+    ['12', partyPlanning],
+    ['open the most recent one', invoices],
+    ['go through each of them and summarize what they say', invoices],
+    ['less apologetic', coverLetter],
+    ['et pour le Chili ?', frenchCapital],
+    ['hazlo más corto', spanishEmail],
+    ['mach es kürzer', germanMessage],
   ])('needs the history for %j', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(true);
   });
@@ -51,6 +96,10 @@ describe('needsHistory', () => {
     ['write a haiku about the ocean', toolConversation],
     ['explain how public key cryptography works', toolConversation],
     ['list the files in the docs folder', coverLetter],
+    ['write a function that merges two sorted arrays and explain how it works', squared],
+    ['thanks! now list what is in the docs folder', squared],
+    ['thank you! next: who painted the night watch?', invoices],
+    ['what is 12 times 4?', squared],
   ])('treats %j as self-contained', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(false);
   });
@@ -62,8 +111,24 @@ describe('needsHistory', () => {
     expect(needsHistory(message, coverLetter).needsHistory).toBe(false);
   });
 
-  it('explains its answer', () => {
-    expect(needsHistory('And Germany?', capitalOfFrance).reason).toMatch(/continuation/);
+  it('explains its answer with the strongest cue and the probability', () => {
+    expect(needsHistory('And Germany?', capitalOfFrance).reason).toMatch(
+      /^needs history: .*continuation.* \(p=\d\.\d\d\)$/,
+    );
+    expect(needsHistory('What is the boiling point of water?', toolConversation).reason).toMatch(
+      /^self-contained: .* \(p=\d\.\d\d\)$/,
+    );
+  });
+
+  it('reads what the turns say, not the route label stored with them', () => {
+    const labels = [undefined, 'direct_llm', 'needs_tools', 'ultra_fast', 'complex'] as const;
+    const judgements = labels.map((route) =>
+      needsHistory('and in src?', [
+        { role: 'user', content: 'list the files in docs' },
+        { role: 'assistant', content: 'docs/ has a.md and b.md.', ...(route ? { route } : {}) },
+      ]),
+    );
+    for (const judgement of judgements) expect(judgement).toEqual(judgements[0]);
   });
 
   it('only scans the start of very long messages', () => {

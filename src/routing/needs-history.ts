@@ -1,177 +1,316 @@
+import { Featuriser, type FeatureVector } from './features.js';
+import { decodeWeights, type EncodedWeights } from './linear-model.js';
+import {
+  hasPastedBody,
+  intentCount,
+  isElliptical,
+  isGreetingOnly,
+  type MessageSignals,
+} from './message-signals.js';
+import {
+  asksSomething,
+  CONFIRMATION_LEADS,
+  CONFIRMATION_WORDS,
+  contentWords,
+  COURTESY_LEAD,
+  CUES,
+  FEATURE_NAMES,
+  FEATURE_PRIORS,
+  FEATURE_REASONS,
+  firstPronoun,
+  FUNCTION_WORDS,
+  hasEarlierClause,
+  isBareConfirmation,
+  isList,
+  PRONOUNS,
+} from './history-cues.js';
+import { HISTORY_WEIGHTS } from './router-weights.js';
 import type { HistoryTurn } from './routing.types.js';
+import { hashString, mix, pairHash, wordHashes } from './text-hash.js';
 
 export interface HistoryNeed {
   needsHistory: boolean;
   reason: string;
 }
 
-interface HistoryCue {
-  reason: string;
-  pattern: RegExp;
-  /** Only applies to messages of at most this many words. */
-  maxWords?: number;
-  /** "this" usually points at pasted text in the same message, not at the history. */
-  skipWhenPasted?: boolean;
+export interface HistoryJudgement extends HistoryNeed {
+  /** Probability that the message needs the earlier turns, 0..1. */
+  probability: number;
 }
 
 // References to earlier turns live at the start of a message; the tail of a long paste is noise.
 const SCANNED_CHARS = 300;
+/** Word grams come from the first words only. */
+const GRAM_WORDS = 12;
+const HASH_BITS = 12;
+const HASH_BUCKETS = 1 << HASH_BITS;
+const HASH_MASK = HASH_BUCKETS - 1;
+const VECTOR_CAPACITY = 1024;
+const PAIR_WEIGHT = 1.5;
+/** Weight of the word-gram family (unit length times this), relative to 1 per named feature. */
+const GRAM_WEIGHT = 3;
+/**
+ * The probability from which the history is sent. Under 0.5 on purpose: a missed follow-up breaks
+ * the answer, an unneeded history only costs tokens (and the context-free cache entry).
+ */
+const NEEDS_HISTORY_AT = 0.4;
 
-const EDIT_VERBS =
-  'save|store|translate|explain|summari[sz]e|shorten|rewrite|fix|make|do|send|write|put|convert|' +
-  'expand|simplify|repeat|undo|change|open|read|delete|remove|rename|copy|move|show|format|run|' +
-  'test|check|apply|append|use|redo|split|turn|add|keep|print|share|compare|describe|list|edit|' +
-  'update|improve|finish|publish|export|polish|review|analy[sz]e|refactor|sort|merge';
+const INDEX = new Map(FEATURE_NAMES.map((name, index) => [name, index]));
 
-const EARLIER_ARTIFACTS =
-  'code|poem|email|summary|translation|list|plan|report|draft|story|letter|regex|function|' +
-  'script|answer|text|query|output|essay|outline|suggestions?|changes|analysis|explanation|' +
-  'findings|steps|table|snippet|tone|results';
+export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
-const POINTED_THINGS =
-  'files?|folders?|ones?|lists?|code|functions?|scripts?|poems?|emails?|texts?|drafts?|regex|' +
-  'translations?|summary|reports?|plans?|analysis|changes|items|modules|findings|results|' +
-  'answers?|words?|parts?|points?|sections?|paragraphs?|examples?|options?|story|letters?';
+/** Changes whenever the meaning of a history feature index changes; stored with its weights. */
+export const HISTORY_FEATURE_SCHEMA = hashString(
+  JSON.stringify({
+    HASH_BITS,
+    SCANNED_CHARS,
+    GRAM_WORDS,
+    PAIR_WEIGHT,
+    GRAM_WEIGHT,
+    features: FEATURE_NAMES,
+    FUNCTION_WORDS: [...FUNCTION_WORDS],
+    cues: CUES.map((cue) => [cue.pattern.source, cue.maxWords, cue.skipWhenPasted]),
+    COURTESY_LEAD: COURTESY_LEAD.source,
+    confirmations: [...CONFIRMATION_WORDS, ...CONFIRMATION_LEADS],
+    PRONOUNS: [...PRONOUNS],
+  }),
+);
 
-const CONFIRMATION_WORDS = new Set([
-  'yes',
-  'yeah',
-  'yep',
-  'yup',
-  'sure',
-  'ok',
-  'okay',
-  'alright',
-  'go',
-  'ahead',
-  'please',
-  'pls',
-  'do',
-  'it',
-  'of',
-  'course',
-  'lets',
-]);
-const CONFIRMATION_LEADS = new Set([
-  'yes',
-  'yeah',
-  'yep',
-  'yup',
-  'sure',
-  'ok',
-  'okay',
-  'alright',
-  'go',
-]);
+const SALT_FIRST = 0x1b873593;
+const SALT_WORD = 0x68e31da4;
+const SALT_BIGRAM = 0x3c6ef372;
+const SALT_LAST = 0x7feb352d;
+const SALT_PAIR = 0x2c1b3c6d;
 
-const CUES: readonly HistoryCue[] = [
-  {
-    reason: 'explicit reference to an earlier turn',
-    pattern:
-      /\b(?:above|previous(?:ly)?|earlier|as before|from before|the same|the rest|i disagree|not what i asked|you (?:just )?(?:said|mentioned|wrote|gave|showed|listed|found|suggested|created|made|did|described|recommended)|your (?:last|previous|answer|reply|point|suggestion|list|example|code))\b/,
-  },
-  {
-    reason: 'elliptical continuation ("and …", "what about …")',
-    pattern: /^(?:and|but|also|or|plus|then|what about|how about)\b/,
-    maxWords: 14,
-  },
-  { reason: '"same …" repeats the previous request', pattern: /^same\b/ },
-  { reason: '"now …" continues the previous task', pattern: /(?:^|[.!,;]\s*)now\b/ },
-  {
-    reason: 'pronoun object points at an earlier answer',
-    pattern: new RegExp(`\\b(?:${EDIT_VERBS}) (?:all (?:of )?)?(?:it|that|them|those|these)\\b`),
-  },
-  {
-    reason: 'pronoun object points at an earlier answer',
-    pattern: new RegExp(`\\b(?:${EDIT_VERBS}) this\\b(?! *:)`),
-    skipWhenPasted: true,
-  },
-  { reason: 'ends on a pronoun', pattern: /\b(?:it|that|them|those)\W*$/ },
-  {
-    reason: 'asks about something referred to by a pronoun',
-    pattern: /\b(?:what|how|why) (?:does|did|is|was|do) (?:it|that|they)\b/,
-  },
-  {
-    reason: 'demonstrative points at an earlier artifact',
-    pattern: new RegExp(`\\b(?:that|those|these) (?:\\w+ )?(?:${POINTED_THINGS})\\b`),
-  },
-  {
-    reason: 'demonstrative points at an earlier artifact',
-    pattern: new RegExp(`\\bthis (?:\\w+ )?(?:${POINTED_THINGS})\\b`),
-    skipWhenPasted: true,
-  },
-  {
-    reason: 'refers to an item of an earlier answer',
-    pattern:
-      /\b(?:(?:first|second|third|fourth|last|other|next) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet)|(?:point|option|item|number|line|step) \d+|the one|which one)\b/,
-  },
-  {
-    reason: 'asks to adjust the previous answer',
-    pattern:
-      /\b(?:shorter|longer|simpler|friendlier|funnier|clearer|nicer|warmer|softer|punchier|tighter|deeper|elaborate|expand on|go on|keep going|more (?:formal|casual|polite|concise|detailed|professional|friendly|options|examples|ideas|details)|less (?:formal|salesy|technical|wordy))\b/,
-    maxWords: 20,
-  },
-  {
-    reason: 'asks to repeat the previous step',
-    pattern: /\b(?:redo|again|once more|repeat|regenerate)\b/,
-  },
-  {
-    reason: 'feedback on the previous answer',
-    pattern:
-      /^(?:hmm |but |well )?(?:that|it|this) (?:doesnt|does not|didnt|did not|isnt|is not|wasnt|wont|cant|fails|failed|works|worked|throws|crashes|looks|seems|gives|returns)\b/,
-  },
-  {
-    reason: 'short follow-up question',
-    pattern:
-      /^(?:why|why not|how so|really|are you sure|what do you mean|sources?|continue|more|again|explain|examples?|details?|plural|singular|meaning|pronunciation|in \w+)\b/,
-    maxWords: 4,
-  },
-  {
-    reason: 'asks for an example of the previous answer',
-    pattern: /^(?:(?:give|show) me )?(?:an?|some|another|more|\d+)? ?(?:\w+ )?examples?\b/,
-    maxWords: 5,
-  },
-  {
-    reason: 'definite reference to an earlier artifact',
-    pattern: new RegExp(`\\b(?:the|your) (?:\\w+ )?(?:${EARLIER_ARTIFACTS})\\b`),
-    maxWords: 15,
-  },
-];
+/**
+ * Whether a message depends on the earlier turns: a logistic model over the message's opening
+ * words, the cues above (as features, not verdicts), its shape, and the shape of the previous
+ * answer. Trained by scripts/train-router.ts on data/routing/train.jsonl.
+ */
+export class HistoryJudge {
+  private readonly weights: Float32Array;
+  private readonly vector: FeatureVector = {
+    indices: new Int32Array(VECTOR_CAPACITY),
+    values: new Float32Array(VECTOR_CAPACITY),
+    size: 0,
+  };
+  private readonly active = new Int32Array(FEATURE_NAMES.length);
+  private activeCount = 0;
 
+  constructor(encoded: EncodedWeights = HISTORY_WEIGHTS) {
+    this.weights = decodeWeights(encoded, {
+      featureSchema: HISTORY_FEATURE_SCHEMA,
+      dims: HISTORY_FEATURE_DIMS,
+    });
+  }
+
+  /** `signals` are the featuriser's signals of the same message. */
+  judge(message: string, signals: MessageSignals, history: HistoryTurn[]): HistoryJudgement {
+    if (history.length === 0) {
+      return { needsHistory: false, probability: 0, reason: 'no earlier turns' };
+    }
+    if (isGreetingOnly(signals)) {
+      return { needsHistory: false, probability: 0, reason: 'only a greeting, thanks or farewell' };
+    }
+    this.featurise(message, signals, history);
+    let logit = 0;
+    for (let i = 0; i < this.vector.size; i++) {
+      logit += this.weights[this.vector.indices[i]] * this.vector.values[i];
+    }
+    const probability = 1 / (1 + Math.exp(-logit));
+    const needs = probability >= NEEDS_HISTORY_AT;
+    return { needsHistory: needs, probability, reason: this.explain(needs, probability) };
+  }
+
+  /** The sparse vector the model reads, copied (for training). */
+  features(message: string, signals: MessageSignals, history: HistoryTurn[]): FeatureVector {
+    const { indices, values, size } = this.featurise(message, signals, history);
+    return { indices: indices.slice(0, size), values: values.slice(0, size), size };
+  }
+
+  private featurise(
+    message: string,
+    signals: MessageSignals,
+    history: HistoryTurn[],
+  ): FeatureVector {
+    const vector = this.vector;
+    vector.size = 0;
+    this.activeCount = 0;
+    const normalised = normaliseForCues(message.slice(0, SCANNED_CHARS));
+    const lead = COURTESY_LEAD.exec(normalised)?.[0] ?? '';
+    const text = lead.length < normalised.length ? normalised.slice(lead.length) : normalised;
+    const words = text === '' ? [] : text.split(' ');
+    this.markStructure(text, words, lead !== '' && text !== normalised, signals, history);
+    this.markCues(text, words.length, looksPasted(message));
+    appendGrams(vector, words);
+    for (let i = 0; i < this.activeCount; i++) {
+      vector.indices[vector.size] = HASH_BUCKETS + this.active[i];
+      vector.values[vector.size++] = 1;
+    }
+    appendPairs(vector, this.active, this.activeCount);
+    return vector;
+  }
+
+  private mark(name: string): void {
+    const index = INDEX.get(name);
+    if (index !== undefined) this.active[this.activeCount++] = index;
+  }
+
+  private markStructure(
+    text: string,
+    words: string[],
+    courtesyLead: boolean,
+    signals: MessageSignals,
+    history: HistoryTurn[],
+  ): void {
+    this.mark('bias');
+    const count = words.length;
+    this.mark(
+      count <= 1
+        ? 'words:1'
+        : count === 2
+          ? 'words:2'
+          : count <= 4
+            ? 'words:3-4'
+            : count <= 8
+              ? 'words:5-8'
+              : count <= 15
+                ? 'words:9-15'
+                : 'words:16+',
+    );
+    if (text.endsWith('?')) this.mark('question');
+    if (courtesyLead) this.mark('courtesyLead');
+    if (intentCount(signals) > 0) this.mark('intent');
+    const c = signals.cues;
+    if (c.quickFact + c.unit + c.translate + c.brevity > 0 && count >= 2) this.mark('asksFact');
+    const content = contentWords(words);
+    this.mark(
+      content === 0
+        ? 'content:0'
+        : content === 1
+          ? 'content:1'
+          : content === 2
+            ? 'content:2'
+            : 'content:3+',
+    );
+    if (isElliptical(signals)) this.mark('elliptical');
+    const ownObject = signals.quotes > 0 || hasPastedBody(signals) || signals.charsAfterColon >= 15;
+    if (ownObject) this.mark('ownObject');
+    if (signals.fileRefs + signals.pathRefs > 0) this.mark('namesFile');
+    if (signals.ownedPlaces > 0) this.mark('namesPlace');
+    const pronounAt = firstPronoun(words);
+    if (pronounAt >= 0) {
+      this.mark('pronoun');
+      if (pronounAt <= 2) this.mark('pronounEarly');
+      this.mark(hasEarlierClause(words, pronounAt) ? 'antecedentInside' : 'pronounUnbound');
+    }
+    if (isBareConfirmation(words)) this.mark('confirmation');
+    const previous = lastAnswer(history);
+    if (previous !== undefined) {
+      if (asksSomething(previous)) this.mark('previousAsks');
+      if (isList(previous)) this.mark('previousList');
+      if (previous.length <= 60) this.mark('previousShort');
+    }
+  }
+
+  private markCues(text: string, words: number, pasted: boolean): void {
+    for (const cue of CUES) {
+      if (cue.maxWords !== undefined && words > cue.maxWords) continue;
+      if (cue.skipWhenPasted && pasted) continue;
+      if (cue.pattern.test(text)) this.mark(`cue:${cue.name}`);
+    }
+  }
+
+  /** The named feature that pushed hardest towards the decision, as a reason. */
+  private explain(needs: boolean, probability: number): string {
+    let best = -1;
+    let bestWeight = 0;
+    for (let i = 0; i < this.activeCount; i++) {
+      const feature = this.active[i];
+      if (feature === 0) continue;
+      const weight = this.weights[HASH_BUCKETS + feature] * (needs ? 1 : -1);
+      if (weight > bestWeight) {
+        best = feature;
+        bestWeight = weight;
+      }
+    }
+    const why =
+      best >= 0 ? FEATURE_REASONS[best] : needs ? 'its wording' : 'self-contained message';
+    return `${needs ? 'needs history' : 'self-contained'}: ${why} (p=${probability.toFixed(2)})`;
+  }
+}
+
+/** The hand-set prior of every weight (0 for word grams): where training starts and is pulled to. */
+export function historyWeightPriors(): Float32Array {
+  const priors = new Float32Array(HISTORY_FEATURE_DIMS);
+  FEATURE_PRIORS.forEach((prior, index) => (priors[HASH_BUCKETS + index] = prior));
+  return priors;
+}
+
+let defaultJudge: HistoryJudge | undefined;
+let defaultFeaturiser: Featuriser | undefined;
+
+/** The same judgement the orchestrator makes, for routes that decide it on their own. */
 export function needsHistory(message: string, history: HistoryTurn[]): HistoryNeed {
   if (history.length === 0) return { needsHistory: false, reason: 'no earlier turns' };
-  const pasted = looksPasted(message);
-  const text = normaliseForCues(message.slice(0, SCANNED_CHARS));
-  const words = countWords(text);
-  for (const cue of CUES) {
-    if (cue.maxWords !== undefined && words > cue.maxWords) continue;
-    if (cue.skipWhenPasted && pasted) continue;
-    if (cue.pattern.test(text)) return { needsHistory: true, reason: cue.reason };
-  }
-  if (isBareConfirmation(text)) return { needsHistory: true, reason: 'confirms a proposal' };
-  return { needsHistory: false, reason: 'self-contained message' };
+  defaultJudge ??= new HistoryJudge();
+  defaultFeaturiser ??= new Featuriser();
+  const signals = defaultFeaturiser.analyse(message);
+  const { needsHistory: needs, reason } = defaultJudge.judge(message, signals, history);
+  return { needsHistory: needs, reason };
 }
 
+/** Lower case, no apostrophes, single spaces, no opening punctuation ("¿y Perú?" → "y perú?"). */
 function normaliseForCues(text: string): string {
-  return text.toLowerCase().replace(/['’]/g, '').replace(/\s+/g, ' ').trim();
-}
-
-function countWords(text: string): number {
-  return text === '' ? 0 : text.split(' ').length;
+  return text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[¿¡"“«([*-]+\s*/, '');
 }
 
 function looksPasted(message: string): boolean {
   return /\n|:\s*\S.{40,}/s.test(message.slice(0, SCANNED_CHARS));
 }
 
-function isBareConfirmation(text: string): boolean {
-  const words = text
-    .replace(/[^a-z ]/g, '')
-    .split(' ')
-    .filter(Boolean);
-  return (
-    words.length > 0 &&
-    CONFIRMATION_LEADS.has(words[0]) &&
-    words.every((word) => CONFIRMATION_WORDS.has(word))
-  );
+function lastAnswer(history: HistoryTurn[]): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i].role === 'assistant') return history[i].content.slice(0, SCANNED_CHARS * 2);
+  }
+  return undefined;
+}
+
+function bucket(hash: number, salt: number): number {
+  return mix(hash ^ salt) & HASH_MASK;
+}
+
+/** First and last word, and the unigrams and bigrams of the opening words, scaled together. */
+function appendGrams(vector: FeatureVector, words: string[]): void {
+  const hashes = wordHashes(words.slice(0, GRAM_WORDS).join(' '));
+  if (hashes.length === 0) return;
+  const start = vector.size;
+  const push = (index: number): void => {
+    if (vector.size < VECTOR_CAPACITY) vector.indices[vector.size++] = index;
+  };
+  push(bucket(hashes[0], SALT_FIRST));
+  push(bucket(hashes[hashes.length - 1], SALT_LAST));
+  hashes.forEach((hash, i) => {
+    push(bucket(hash, SALT_WORD));
+    if (i > 0) push(bucket(pairHash(hashes[i - 1], hash), SALT_BIGRAM));
+  });
+  vector.values.fill(GRAM_WEIGHT / Math.sqrt(vector.size - start), start, vector.size);
+}
+
+/** Pairs of co-active named features (the bias excluded), hashed into the gram buckets. */
+function appendPairs(vector: FeatureVector, active: Int32Array, count: number): void {
+  const pairs = ((count - 1) * (count - 2)) / 2;
+  if (pairs <= 0) return;
+  const weight = PAIR_WEIGHT / Math.sqrt(pairs);
+  for (let a = 1; a < count; a++) {
+    for (let b = a + 1; b < count && vector.size < VECTOR_CAPACITY; b++) {
+      vector.indices[vector.size] = bucket(pairHash(active[a], active[b]), SALT_PAIR);
+      vector.values[vector.size++] = weight;
+    }
+  }
 }

@@ -1,6 +1,11 @@
 import {
+  bodyIsWorkspaceInstructions,
   hasPastedBody,
+  headRefersToWorkspace,
+  isElliptical,
   isGreetingOnly,
+  isShortConfirmation,
+  isWriteOfGivenContent,
   namesWorkspace,
   refersToWorkspace,
   type MessageSignals,
@@ -8,7 +13,7 @@ import {
 import { ROUTES, type Route } from './routing.types.js';
 
 /** Bump when a rule changes so cached routing decisions keyed by ROUTER_VERSION expire. */
-export const RULES_REVISION = 1;
+export const RULES_REVISION = 2;
 
 export interface RuleDecision {
   route: Route;
@@ -16,7 +21,11 @@ export interface RuleDecision {
   reason: string;
 }
 
-interface Rule extends RuleDecision {
+interface Rule {
+  /** `previous`: the kind of work of the request this message follows up. */
+  route: Route | 'previous';
+  confidence: number;
+  reason: string;
   applies: (signals: MessageSignals) => boolean;
 }
 
@@ -30,10 +39,34 @@ const RULES: readonly Rule[] = [
     applies: isGreetingOnly,
   },
   {
+    route: 'previous',
+    confidence: 0.9,
+    reason: 'rule: an elliptical follow-up continues the kind of work it follows',
+    applies: continuesPreviousWork,
+  },
+  {
+    route: 'ultra_fast',
+    confidence: 0.93,
+    reason: 'rule: asks for a one-line answer',
+    applies: isBriefAnswer,
+  },
+  {
     route: 'ultra_fast',
     confidence: 0.96,
     reason: 'rule: short unit conversion',
     applies: isUnitConversion,
+  },
+  {
+    route: 'needs_tools',
+    confidence: 0.95,
+    reason: 'rule: writes the given content into one named file',
+    applies: isFileWriteOfGivenContent,
+  },
+  {
+    route: 'complex',
+    confidence: 0.93,
+    reason: 'rule: clean up or reorganise the workspace',
+    applies: isWorkspaceOverhaul,
   },
   {
     route: 'direct_llm',
@@ -66,7 +99,12 @@ const DIRECT = ROUTES.indexOf('direct_llm');
 
 export function decideByRules(signals: MessageSignals): RuleDecision | undefined {
   const rule = RULES.find((candidate) => candidate.applies(signals));
-  return rule && { route: rule.route, confidence: rule.confidence, reason: rule.reason };
+  if (!rule) return undefined;
+  if (rule.route !== 'previous') {
+    return { route: rule.route, confidence: rule.confidence, reason: rule.reason };
+  }
+  const previous = signals.previous ?? 'direct_llm';
+  return { route: previous, confidence: rule.confidence, reason: `${rule.reason} (${previous})` };
 }
 
 /** Without tools a tool route cannot run; the capable model answers instead. */
@@ -84,6 +122,32 @@ export function foldToolRoutes(probabilities: Float64Array): Float64Array {
   return probabilities;
 }
 
+/**
+ * "and Uruguay?" after a capital question, "the name?" after reading package.json, "yes please"
+ * after an offer. A fragment that widens the scope ("now the whole folder") is left to the
+ * classifier: it may turn one action into many.
+ */
+function continuesPreviousWork(s: MessageSignals): boolean {
+  const continues = isElliptical(s) || isShortConfirmation(s);
+  return (
+    s.followUp && s.previous !== undefined && s.previousSure && continues && s.cues.scopeAll === 0
+  );
+}
+
+/** "in one line: X vs Y", "define entropy in one sentence". */
+function isBriefAnswer(s: MessageSignals): boolean {
+  const writesCode = s.cues.produce > 0 && s.cues.code > 0;
+  return (
+    s.cues.brevity > 0 &&
+    s.words <= 20 &&
+    !hasPastedBody(s) &&
+    !refersToWorkspace(s) &&
+    !writesCode &&
+    s.cues.lookup + s.cues.fsWrite === 0 &&
+    !s.followUp
+  );
+}
+
 function isUnitConversion(s: MessageSignals): boolean {
   const asksConversion = s.cues.unit >= 2 || (s.cues.unit >= 1 && s.cues.quickFact > 0);
   const otherIntent =
@@ -98,8 +162,36 @@ function isUnitConversion(s: MessageSignals): boolean {
   );
 }
 
+/** "create notes.md with exactly this content: …" is one write, however long the content. */
+function isFileWriteOfGivenContent(s: MessageSignals): boolean {
+  return hasPastedBody(s) && isWriteOfGivenContent(s);
+}
+
+/** "plan and carry out a cleanup of the workspace", "tidy up the repo: …". */
+function isWorkspaceOverhaul(s: MessageSignals): boolean {
+  const h = s.headCues;
+  const asksHow = h.explain > 0 && s.questionMarks > 0;
+  return (
+    h.overhaul > 0 &&
+    (refersToWorkspace(s) || h.artifact > 0) &&
+    !asksHow &&
+    s.codeFences === 0 &&
+    s.headWords <= 30
+  );
+}
+
 function isPastedTextTask(s: MessageSignals): boolean {
-  return hasPastedBody(s) && s.fileRefs + s.pathRefs === 0 && !s.followUp;
+  const h = s.headCues;
+  const workspaceWork =
+    headRefersToWorkspace(s) &&
+    h.lookup + h.fsWrite + h.produce + h.gather + h.scopeAll + h.overhaul > 0;
+  return (
+    hasPastedBody(s) &&
+    s.headFileRefs === 0 &&
+    !workspaceWork &&
+    !bodyIsWorkspaceInstructions(s) &&
+    !s.followUp
+  );
 }
 
 function isCodeFromScratch(s: MessageSignals): boolean {

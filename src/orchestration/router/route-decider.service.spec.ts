@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { AppLogger } from '../../common/app-logger.service.js';
 import { loadConfig } from '../../config/load-config.js';
 import { LLMService, ModelCall } from '../../llm/llm.service.js';
 import { ModelReply, ToolUse } from '../../llm/model.types.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { MemoryStoreService } from '../../redis/memory-store.service.js';
 import { LocalRouter } from '../../routing/local-router.js';
-import { RoutingInput } from '../../routing/routing.types.js';
+import { HistoryTurn, RoutingInput } from '../../routing/routing.types.js';
 import { DecisionContext, RouteDecider } from './route-decider.service.js';
-import { ROUTE_TOOL } from './route-escalation.js';
+import { escalationRecord, messageHash, ROUTE_TOOL } from './route-escalation.js';
 import { RoutingDecisionCache } from './routing-decision.cache.js';
 
 const FAST_MODEL = 'fast-test-model';
@@ -40,14 +42,37 @@ function chooseRoute(input: Record<string, unknown>): ModelReply {
   return reply([{ id: 'toolu_route', name: ROUTE_TOOL.name, input }]);
 }
 
-function setUp(answer: () => Promise<ModelReply>, routerLlm: 'on' | 'off' = 'on') {
+/** Only what RouteDecider uses of AppLogger: `pino.info`, recorded. */
+class FakeLogger {
+  readonly records: Array<{ record: object; message: string }> = [];
+  readonly pino = {
+    info: (record: object, message: string): void => {
+      this.records.push({ record, message });
+    },
+  };
+}
+
+function setUp(
+  answer: () => Promise<ModelReply>,
+  env: { ROUTER_LLM?: 'on' | 'off'; ROUTER_LOG_TEXT?: 'on' | 'off' } = {},
+) {
   const llm = new FakeLLM(answer);
+  const metrics = new MetricsService();
+  const logger = new FakeLogger();
   const decider = new RouteDecider(
     new RoutingDecisionCache(new MemoryStoreService()),
     llm as unknown as LLMService,
-    loadConfig({ ROUTER_LLM: routerLlm }),
+    loadConfig({ ROUTER_LLM: 'on', ...env }),
+    metrics,
+    logger as unknown as AppLogger,
   );
-  return { llm, decider };
+  return { llm, decider, metrics, logger };
+}
+
+async function escalationCounts(metrics: MetricsService): Promise<Record<string, number>> {
+  const metric = metrics.registry.getSingleMetric('router_escalations_total');
+  const { values } = await (metric as NonNullable<typeof metric>).get();
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.agreed), value]));
 }
 
 const context: DecisionContext = { principal: 'alice', conversationId: 'default', remember: true };
@@ -82,7 +107,7 @@ describe('RouteDecider', () => {
   });
 
   it('keeps the classifier decision for an unsure message when ROUTER_LLM=off', async () => {
-    const { llm, decider } = setUp(escalatedToComplex, 'off');
+    const { llm, decider } = setUp(escalatedToComplex, { ROUTER_LLM: 'off' });
     const routing = unsure('the thing');
 
     const decision = await decider.decide(routing, context);
@@ -196,5 +221,121 @@ describe('RouteDecider', () => {
       expect(Number.isInteger(latencyUs)).toBe(true);
       expect(latencyUs).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  describe('learning from escalations', () => {
+    const history: HistoryTurn[] = [
+      { role: 'user', content: 'tell me about it' },
+      { role: 'assistant', content: 'About what, exactly?', route: 'direct_llm' },
+    ];
+
+    it('counts whether the model agreed with the local route', async () => {
+      const routing = unsure('the thing');
+      const local = localRouter.decide(routing);
+      const disagreeing = setUp(escalatedToComplex);
+      await disagreeing.decider.decide(routing, context);
+      expect(local.route).not.toBe('complex');
+      expect(await escalationCounts(disagreeing.metrics)).toEqual({ false: 1 });
+
+      const agreeing = setUp(() =>
+        Promise.resolve(chooseRoute({ route: local.route, needs_history: false, reason: 'same' })),
+      );
+      await agreeing.decider.decide(routing, context);
+      expect(await escalationCounts(agreeing.metrics)).toEqual({ true: 1 });
+    });
+
+    it('counts an escalation once: a cached decision or a failed call is not one', async () => {
+      const { decider, metrics, logger } = setUp(escalatedToComplex);
+      await decider.decide(unsure('the thing'), context);
+      await decider.decide(unsure('the thing'), context);
+      const failing = setUp(() => Promise.reject(new Error('down')));
+      await failing.decider.decide(unsure('the thing'), context);
+
+      expect(await escalationCounts(metrics)).toEqual({ false: 1 });
+      expect(logger.records).toHaveLength(1);
+      expect(failing.logger.records).toHaveLength(0);
+    });
+
+    it('logs a record with hash, features and both routes, never the text by default', async () => {
+      const { decider, logger } = setUp(escalatedToComplex);
+      const routing = unsure('the thing');
+
+      await decider.decide(routing, context);
+
+      const local = localRouter.decide(routing);
+      expect(logger.records).toHaveLength(1);
+      const { record, message } = logger.records[0];
+      expect(message).toBe('router escalation');
+      expect(record).toEqual({
+        event: 'router_escalation',
+        hash: messageHash('the thing'),
+        features: expect.arrayContaining(['words<=3', 'vague']),
+        tools_available: true,
+        local: {
+          route: local.route,
+          needs_history: false,
+          confidence: Math.round(local.confidence * 1000) / 1000,
+        },
+        model: { route: 'complex', needs_history: true, confidence: 0.9 },
+        agreed: false,
+      });
+      expect(JSON.stringify(record)).not.toContain('the thing');
+    });
+
+    it('adds the message with ROUTER_LOG_TEXT=on', async () => {
+      const { decider, logger } = setUp(escalatedToComplex, { ROUTER_LOG_TEXT: 'on' });
+
+      await decider.decide(unsure('the thing'), context);
+
+      expect(logger.records[0].record).toMatchObject({
+        event: 'router_escalation',
+        hash: messageHash('the thing'),
+        text: 'the thing',
+        history: [],
+      });
+    });
+
+    describe('escalationRecord', () => {
+      const input: RoutingInput = { message: 'Why?', history, toolsAvailable: false };
+      const local = localRouter.decide(input);
+      const model = {
+        route: 'direct_llm' as const,
+        needsHistory: true,
+        confidence: 0.8,
+        reason: 'x',
+      };
+
+      it('holds neither the message nor the recent turns unless asked to', () => {
+        const record = escalationRecord(input, ['followUp'], local, model, false);
+
+        expect(Object.keys(record).sort()).toEqual(
+          ['agreed', 'event', 'features', 'hash', 'local', 'model', 'tools_available'].sort(),
+        );
+        expect(JSON.stringify(record)).not.toMatch(/Why|tell me about it|About what/i);
+        expect(record).toMatchObject({
+          hash: messageHash('  why? '),
+          tools_available: false,
+          model: { route: 'direct_llm', needs_history: true, confidence: 0.8 },
+          agreed: local.route === 'direct_llm',
+        });
+      });
+
+      it('holds the message and the recent turns (as the router model sees them) when asked to', () => {
+        const long = { role: 'assistant' as const, content: 'x'.repeat(2000) };
+        const record = escalationRecord(
+          { ...input, history: [...history, long] },
+          [],
+          local,
+          model,
+          true,
+        );
+
+        expect(record.text).toBe('Why?');
+        expect(record.history).toEqual([
+          ...history,
+          { role: 'assistant', content: 'x'.repeat(600) },
+        ]);
+      });
+    });
   });
 });

@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { AppLogger } from '../../common/app-logger.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { LLMService } from '../../llm/llm.service.js';
 import { NO_USAGE, Usage } from '../../llm/model.types.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { LocalRouter, ROUTER_VERSION } from '../../routing/local-router.js';
 import { DecidedBy, LocalDecision, RouteScore, RoutingInput } from '../../routing/routing.types.js';
 import { RoutingDecision } from '../../turns/turn.types.js';
 import {
   EscalatedDecision,
   escalationMessages,
+  escalationRecord,
   parseEscalation,
   ROUTE_TOOL,
   ROUTER_SYSTEM_PROMPT,
@@ -40,17 +44,29 @@ export interface DecisionContext {
 /**
  * Local analysis first; when it is unsure and ROUTER_LLM=on, the fast model, whose decisions are cached
  * for every instance. Never fails: a failed escalation falls back to the local decision.
+ * Each answered escalation is counted by whether the model agreed with the local route
+ * (`router_escalations_total{agreed}`) and logged as a `router_escalation` record, from which
+ * scripts/export-escalations.ts makes candidate training lines.
  */
 @Injectable()
 export class RouteDecider {
   private readonly logger = new Logger('Router');
   private readonly localRouter = new LocalRouter();
+  private readonly escalations: Counter;
 
   constructor(
     private readonly decisions: RoutingDecisionCache,
     private readonly llm: LLMService,
     private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+    private readonly appLogger: AppLogger,
+  ) {
+    this.escalations = metrics.counter(
+      'router_escalations_total',
+      'Routing escalations the fast model answered, by whether it agreed with the local route',
+      ['agreed'],
+    );
+  }
 
   async decide(input: RoutingInput, context: DecisionContext): Promise<Decision> {
     const started = process.hrtime.bigint();
@@ -93,6 +109,7 @@ export class RouteDecider {
         const chosen = withNote(local, 'router model gave no usable route');
         return { decidedBy: 'fallback', chosen, usage };
       }
+      this.recordEscalation(input, local, decision);
       if (context.remember) await this.decisions.write(key, decision).catch(() => undefined);
       return { decidedBy: 'llm', chosen: decision, usage };
     } catch (error) {
@@ -100,6 +117,22 @@ export class RouteDecider {
       const chosen = withNote(local, 'router model unavailable');
       return { decidedBy: 'fallback', chosen, usage: NO_USAGE };
     }
+  }
+
+  private recordEscalation(
+    input: RoutingInput,
+    local: LocalDecision,
+    decision: EscalatedDecision,
+  ): void {
+    const record = escalationRecord(
+      input,
+      this.localRouter.describe(input),
+      local,
+      decision,
+      this.config.routerLogText,
+    );
+    this.escalations.inc({ agreed: String(record.agreed) });
+    this.appLogger.pino.info(record, 'router escalation');
   }
 
   private async escalate(

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto';
 import { forcedToolInput, ModelMessage, ModelReply, ModelTool } from '../../llm/model.types.js';
-import { LocalDecision, Route, ROUTES, RoutingInput } from '../../routing/routing.types.js';
+import {
+  HistoryTurn,
+  LocalDecision,
+  Route,
+  ROUTES,
+  RoutingInput,
+} from '../../routing/routing.types.js';
 import { routeWithoutTools } from '../../routing/rules.js';
 
 /** What the fast model decided when the local analysis was unsure. */
@@ -71,5 +78,74 @@ export function parseEscalation(
     needsHistory: input.needs_history === true,
     confidence: Math.min(Math.max(confidence, 0), 1),
     reason: `model: ${typeof input.reason === 'string' ? input.reason : 'no reason given'}`,
+  };
+}
+
+/** One side of an escalation: what the local analysis or the fast model decided. */
+interface EscalationVerdict {
+  route: Route;
+  needs_history: boolean;
+  confidence: number;
+}
+
+/**
+ * The log record of one escalation (`event: router_escalation`, at info): a candidate training
+ * line. `hash` identifies the message (SHA-256 of its normalised text) and `features` describes
+ * it by the router's feature names; the text itself (and the recent turns) only with
+ * ROUTER_LOG_TEXT=on. scripts/export-escalations.ts turns these lines into dataset lines.
+ */
+export interface EscalationRecord {
+  event: 'router_escalation';
+  hash: string;
+  features: string[];
+  tools_available: boolean;
+  local: EscalationVerdict;
+  model: EscalationVerdict;
+  agreed: boolean;
+  text?: string;
+  history?: HistoryTurn[];
+}
+
+export function escalationRecord(
+  input: RoutingInput,
+  features: string[],
+  local: LocalDecision,
+  model: EscalatedDecision,
+  logText: boolean,
+): EscalationRecord {
+  const record: EscalationRecord = {
+    event: 'router_escalation',
+    hash: messageHash(input.message),
+    features,
+    tools_available: input.toolsAvailable,
+    local: verdict(local),
+    model: verdict(model),
+    agreed: local.route === model.route,
+  };
+  if (!logText) return record;
+  return {
+    ...record,
+    text: input.message,
+    history: input.history.map(({ role, content, route }) => ({
+      role,
+      content: content.slice(0, HISTORY_CHARS),
+      ...(route ? { route } : {}),
+    })),
+  };
+}
+
+/** SHA-256 of the message as the router compares messages (white space and case folded). */
+export function messageHash(message: string): string {
+  const normalised = message.replace(/\s+/g, ' ').trim().toLowerCase();
+  return createHash('sha256').update(normalised).digest('base64url');
+}
+
+function verdict(
+  decision: Pick<LocalDecision, 'route' | 'needsHistory' | 'confidence'>,
+): EscalationVerdict {
+  return {
+    route: decision.route,
+    needs_history: decision.needsHistory,
+    confidence: Math.round(decision.confidence * 1000) / 1000,
   };
 }

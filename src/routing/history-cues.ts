@@ -1,0 +1,609 @@
+// What the needs_history judge reads in a message: cue patterns (features with hand-set priors,
+// not verdicts), shape features, and the small vocabularies behind them, in the four languages we
+// route. Patterns are matched on lower-cased text without apostrophes (see needs-history.ts).
+
+/** A pattern whose match is one named feature of the judge. */
+export interface HistoryCue {
+  name: string;
+  /**
+   * What the cue is believed to weigh before any data (a logit; CUE_PRIOR unless given): training
+   * starts there and is pulled back towards it, so a cue the data rarely shows keeps its say.
+   */
+  prior?: number;
+  /** Says why, in the decision's reason, when this cue weighs most. */
+  reason: string;
+  pattern: RegExp;
+  /** Only applies to messages of at most this many words. */
+  maxWords?: number;
+  /** "this" usually points at pasted text in the same message, not at the history. */
+  skipWhenPasted?: boolean;
+}
+
+/** The prior of a cue that names none: a clear lean towards "needs the history". */
+const CUE_PRIOR = 1.5;
+
+const EDIT_VERBS =
+  'save|store|translate|explain|summari[sz]e|shorten|rewrite|fix|make|do|send|write|put|convert|' +
+  'expand|simplify|repeat|undo|change|open|read|delete|remove|rename|copy|move|show|format|run|' +
+  'test|check|apply|append|use|redo|split|turn|add|keep|print|share|compare|describe|list|edit|' +
+  'update|improve|finish|publish|export|polish|review|analy[sz]e|refactor|sort|merge|mark|tail';
+
+const EARLIER_ARTIFACTS =
+  'code|poem|email|summary|translation|list|plan|report|draft|story|letter|regex|function|' +
+  'script|answer|text|query|output|essay|outline|suggestions?|changes|analysis|explanation|' +
+  'findings|steps|table|snippet|tone|results';
+
+const POINTED_THINGS =
+  'files?|folders?|ones?|lists?|code|functions?|scripts?|poems?|emails?|texts?|drafts?|regex|' +
+  'translations?|summary|reports?|plans?|analysis|changes|items|modules|findings|results|' +
+  'answers?|words?|parts?|points?|sections?|paragraphs?|examples?|options?|story|letters?';
+
+const ORDINALS =
+  'first|second|third|fourth|fifth|last|next|previous|other|newest|oldest|latest|biggest|' +
+  'largest|smallest|longest|shortest|cheapest|best|worst|top|bottom';
+
+const ES_CLITIC_VERBS =
+  'haz|guárda|guarda|explíca|explica|tradúce|traduce|ábre|abre|bórra|borra|pon|mánda|manda|' +
+  'envía|envia|cámbia|cambia|mejóra|mejora|acórta|acorta|repíte|repite|escríbe|escribe|lée|lee|' +
+  'renómbra|renombra|muéve|mueve|cópia|copia|resúme|resume|revísa|revisa|córrige|corrige|' +
+  'elimína|elimina|ordéna|ordena|lée';
+
+const DE_PRONOUN_VERBS =
+  'mach|mache|speicher|speichere|erklär|erkläre|übersetz|übersetze|lösch|lösche|öffne|schick|' +
+  'schicke|kürze|ändere|änder|verbessere|wiederhole|zeig|zeige|benenne|verschieb|verschiebe|' +
+  'schreib|schreibe|fass|formulier|formuliere|sortiere|prüfe';
+
+export const CONFIRMATION_WORDS = new Set([
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'sure',
+  'ok',
+  'okay',
+  'alright',
+  'go',
+  'ahead',
+  'please',
+  'pls',
+  'do',
+  'it',
+  'of',
+  'course',
+  'lets',
+  'for',
+  'why',
+  'not',
+  'oui',
+  'si',
+  'sí',
+  'ja',
+  'vale',
+  'claro',
+  'vas-y',
+  'bitte',
+  'merci',
+  'gracias',
+  'danke',
+  'por',
+  'favor',
+  'hazlo',
+  'mach',
+  'das',
+  'gerne',
+  'gern',
+  'dacc',
+]);
+export const CONFIRMATION_LEADS = new Set([
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'sure',
+  'ok',
+  'okay',
+  'alright',
+  'go',
+  'please',
+  'oui',
+  'si',
+  'sí',
+  'ja',
+  'vale',
+  'claro',
+  'vas-y',
+]);
+
+export const COURTESY_LEAD =
+  /^(?:(?:ok(?:ay)?|cool|great|perfect|awesome|nice(?: one)?|super|parfait|genial|genau|top|merci|gracias|danke|thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|a ton|beaucoup|muchas|schön|sehr|you))*[\s,.!:;-]*)+/;
+
+export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
+  {
+    name: 'youSaid',
+    reason: 'explicit reference to an earlier answer ("you said", "your list")',
+    pattern:
+      /\b(?:you (?:just )?(?:said|mentioned|wrote|gave|showed|listed|found|suggested|created|made|did|described|recommended|proposed|sent|picked)|your (?:last|previous|answer|reply|point|suggestion|list|example|code|version|draft|summary)|i disagree|not what i asked|(?:the|as|see) above)\b/,
+    prior: 2.5,
+  },
+  {
+    name: 'explicitReference',
+    reason: 'explicit reference to an earlier turn',
+    pattern: /\b(?:above|previous(?:ly)?|earlier|as before|from before|the same|the rest)\b/,
+    prior: 1,
+  },
+  {
+    name: 'explicitReferenceOtherLanguage',
+    reason:
+      'explicit reference to an earlier turn ("que tu as trouvé", "que escribiste", "die du gefunden hast")',
+    pattern:
+      /\b(?:que tu as (?:trouvé|trouvés|écrit|fait|dit|proposé|mentionné|listé|créé)|ci-dessus|précédent|que (?:encontraste|escribiste|hiciste|dijiste|mencionaste|propusiste|listaste|creaste)|anterior|(?:die|das|den|was) du (?:\w+ )?(?:gefunden|geschrieben|gemacht|gesagt|erwähnt|vorgeschlagen|aufgelistet|erstellt) hast|oben|vorhin)\b/,
+  },
+  {
+    name: 'tooMuch',
+    reason: 'judges the previous answer ("too long", "trop formel", "zu förmlich")',
+    pattern:
+      /\b(?:too|trop|demasiado|zu) (?:long|longue|largo|lang|short|court|corto|kurz|formal|formel|förmlich|informal|casual|stiff|wordy|vague|technical|technique|técnico|technisch|salesy|cheesy|dry|complicated|compliqué|complicado|kompliziert|generic|boring|aggressive|soft|harsh|sad|serious)\b/,
+  },
+  {
+    name: 'continuation',
+    reason: 'elliptical continuation ("and …", "what about …")',
+    pattern: /^(?:and|but|also|or|plus|then|what about|how about)\b/,
+    maxWords: 14,
+    prior: 2.5,
+  },
+  {
+    name: 'continuationOtherLanguage',
+    reason: 'elliptical continuation ("et …", "y …", "und …")',
+    pattern:
+      /^(?:et|y|e|und|aber|mais|pero|ou|oder|sinon|sino|puis|dann|luego|también|aussi|auch)\b/,
+    maxWords: 10,
+  },
+  { name: 'same', reason: '"same …" repeats the previous request', pattern: /^same\b/ },
+  {
+    name: 'sameOtherLanguage',
+    reason: 'repeats the previous request ("pareil", "lo mismo", "das gleiche")',
+    pattern:
+      /\b(?:pareil|la même chose|encore|refais|recommence|lo mismo|otra vez|de nuevo|repite|igual|nochmal|noch einmal|wieder|genauso|das gleiche|dasselbe)\b/,
+  },
+  {
+    name: 'now',
+    reason: '"now …" continues the previous task',
+    pattern: /(?:^|[.!,;]\s*)now\b(?! that)/,
+  },
+  {
+    name: 'nowOtherLanguage',
+    reason: '"maintenant / ahora / jetzt …" continues the previous task',
+    pattern: /^(?:maintenant|ahora|jetzt|nun)\b/,
+    maxWords: 8,
+  },
+  {
+    name: 'pronounObject',
+    reason: 'pronoun object points at an earlier answer',
+    pattern: new RegExp(`\\b(?:${EDIT_VERBS}) (?:all (?:of )?)?(?:it|that|them|those|these)\\b`),
+  },
+  {
+    name: 'thisObject',
+    reason: 'pronoun object points at an earlier answer',
+    pattern: new RegExp(`\\b(?:${EDIT_VERBS}) this\\b(?! *:)`),
+    skipWhenPasted: true,
+  },
+  {
+    name: 'cliticFrench',
+    reason: 'pronoun object points at an earlier answer ("traduis-le")',
+    pattern: /\b\w+-(?:le|la|les|lui|en|y)\b/,
+  },
+  {
+    name: 'cliticSpanish',
+    reason: 'pronoun object points at an earlier answer ("hazlo")',
+    pattern: new RegExp(`\\b(?:${ES_CLITIC_VERBS})(?:me|te|se)?(?:lo|la|los|las)\\b`),
+  },
+  {
+    name: 'pronounGerman',
+    reason: 'pronoun object points at an earlier answer ("mach es")',
+    pattern: new RegExp(
+      `\\b(?:${DE_PRONOUN_VERBS})\\s+(?:es|das|sie|ihn|diese|dieses|davon|dasselbe)\\b`,
+    ),
+  },
+  { name: 'endsOnPronoun', reason: 'ends on a pronoun', pattern: /\b(?:it|that|them|those)\W*$/ },
+  {
+    name: 'dummyIt',
+    reason: 'an impersonal "it" ("is it true that …")',
+    pattern:
+      /^(?:is|was|will|would|does|can) it (?:\w+ )?(?:true|safe|ok|okay|possible|normal|better|worth|bad|good|necessary|hard|easy|legal|healthy|common|likely|rude|wise|cheaper|faster|too late|matter|take|cost|rain|snow)\b|\bit(?: is|s) (?:\w+ )?(?:to|that|raining|snowing|cold|hot|late|early)\b/,
+    prior: -1.5,
+  },
+  {
+    name: 'alsoTail',
+    reason: 'extends the previous request ("… as well?", "… too")',
+    pattern: /\b(?:as well|too|also|aussi|également|también|auch|ebenfalls)\W*$/,
+    maxWords: 6,
+  },
+  {
+    name: 'asksAboutPronoun',
+    reason: 'asks about something referred to by a pronoun',
+    pattern: /\b(?:what|how|why) (?:does|did|is|was|do) (?:it|that|they)\b/,
+  },
+  {
+    name: 'demonstrativeArtifact',
+    reason: 'demonstrative points at an earlier artifact',
+    pattern: new RegExp(`\\b(?:that|those|these) (?:\\w+ )?(?:${POINTED_THINGS})\\b`),
+  },
+  {
+    name: 'thisArtifact',
+    reason: 'demonstrative points at an earlier artifact',
+    pattern: new RegExp(`\\bthis (?:\\w+ )?(?:${POINTED_THINGS})\\b`),
+    skipWhenPasted: true,
+  },
+  {
+    name: 'demonstrativeOtherLanguage',
+    reason: 'demonstrative points at an earlier answer ("celui", "eso", "davon")',
+    pattern:
+      /\b(?:celui|celle|ceux|celles|ça|cela|ce dernier|ese|esa|esos|esas|eso|aquel|aquella|dies|davon|dazu|damit)\b/,
+  },
+  {
+    name: 'demonstrativeNounOtherLanguage',
+    reason:
+      'demonstrative points at an earlier answer ("ces fichiers", "esos archivos", "diese Liste")',
+    pattern:
+      /\b(?:ces|cette|cet|ce|esos|esas|estos|estas|ese|esa|diese|dieser|dieses|diesen|jene|jener)\s+\p{L}+/u,
+    skipWhenPasted: true,
+  },
+  {
+    name: 'eachOfThoseOtherLanguage',
+    reason:
+      'refers to the items of an earlier answer ("chacun de ces", "cada uno de esos", "jede dieser")',
+    pattern:
+      /\b(?:(?:chacun|chacune|tous|toutes) (?:de )?(?:ces|ceux|celles)|(?:cada uno|cada una|todos|todas) (?:de )?(?:esos|esas|estos|estas|ellos|ellas)|(?:jede|jeden|jedes|alle) (?:dieser|davon))\b/,
+    prior: 2.5,
+  },
+  {
+    name: 'partReference',
+    reason: 'refers to a part of an earlier answer ("the … part")',
+    pattern: /\bthe (?:\w+ ){0,2}(?:part|bit|section|paragraph|passage)\b/,
+    maxWords: 15,
+  },
+  {
+    name: 'countedReference',
+    reason: 'refers to items counted earlier ("all three", "the other two", "both")',
+    pattern:
+      /\b(?:(?:all|the other|those|these|the) (?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?! (?:days?|weeks?|months?|years?|hours?|minutes?|times?|people|km|miles?|kg|percent))|both (?:of )?(?:them|those|these|reports?|files?|lists?|versions?|options?|ideas?|ones?|drafts?|scripts?)|(?:top|first|last) \d+ (?:items?|points?|ones?|files?|results?))/,
+  },
+  {
+    name: 'locative',
+    reason: 'points into something earlier ("in there", "ahí", "dedans", "darin")',
+    pattern:
+      /\b(?:in there|in it|into it|on it|from it|in that file|ahí|allí|ahí dentro|dedans|là-dedans|dessus|darin|dort|da rein|daran|dafür|darüber)\b/,
+    prior: 2.5,
+  },
+  {
+    name: 'definiteArtifactOtherLanguage',
+    reason: 'definite reference to an earlier artifact ("la liste", "el informe", "der Liste")',
+    pattern:
+      /\b(?:le|la|les|du|el|los|las|del|der|die|das|den|dem)\s+(?:liste|lista|fichier|archivo|datei|rapport|informe|bericht|texte|texto|text|code|código|poème|poema|gedicht|mail|e-mail|correo|lettre|carta|brief|résumé|resumen|zusammenfassung|tableau|tabla|tabelle|script|programme|programa|programm|recette|receta|rezept|plan)\b/,
+    maxWords: 12,
+  },
+  {
+    name: 'itemReference',
+    reason: 'refers to an item of an earlier answer',
+    pattern:
+      /\b(?:(?:first|second|third|fourth|fifth|sixth|last|other|next|newest|oldest|latest|biggest|largest|smallest|middle|opening|closing|final|ending) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet|entry|line|step|part|bit|verse)|(?:point|option|item|number|line|step|part) \d+|the one|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+  },
+  {
+    name: 'ordinalFragment',
+    reason: 'refers to an item of an earlier answer',
+    pattern: new RegExp(`^(?:the |and the )?(?:\\w+ )?(?:${ORDINALS})\\b`),
+    maxWords: 4,
+  },
+  {
+    name: 'ordinalOtherLanguage',
+    reason: 'refers to an item of an earlier answer ("le deuxième", "el último")',
+    pattern:
+      /\b(?:premier|première|deuxième|second|seconde|troisième|quatrième|cinquième|dernier|dernière|suivant|suivante|primero|primera|primer|segundo|segunda|tercero|tercera|tercer|cuarto|quinto|último|última|siguiente|erste|ersten|zweite|zweiten|dritte|dritten|vierte|fünfte|letzte|letzten|neueste|neuesten|nächste|nächsten)\b/,
+    maxWords: 20,
+  },
+  {
+    name: 'eachOfThose',
+    reason: 'refers to the items of an earlier answer',
+    pattern:
+      /\b(?:each|all|every one|both|any|none|some|most|either|neither) of (?:those|these|them|it|the above)\b/,
+    prior: 2.5,
+  },
+  {
+    name: 'adjust',
+    reason: 'asks to adjust the previous answer',
+    pattern:
+      /\b(?:shorter|longer|simpler|friendlier|funnier|clearer|nicer|warmer|softer|punchier|tighter|deeper|elaborate|expand on|go on|keep going|tone it|more (?:formal|casual|polite|concise|detailed|professional|friendly|options|examples|ideas|details?|depth|confident|humou?r)|less (?:formal|salesy|technical|wordy|detail))\b/,
+    maxWords: 20,
+  },
+  {
+    name: 'comparativeEdit',
+    reason: 'asks to adjust the previous answer',
+    pattern:
+      /^(?:(?:a bit|slightly|much|way|even|now|but|and) )?(?:(?:less|more) \w+|\w{3,}er(?: and \w{3,}er)?)(?: please| pls| plz)?\W*$/,
+    maxWords: 5,
+  },
+  {
+    name: 'styleWords',
+    reason: 'asks to adjust the style of the previous answer',
+    pattern:
+      /\b(?:tone|wording|phrasing|rhyme|emojis?|jargon|exclamation marks?|bullet points?|first person|third person|british|american english|apologetic|robotic|stiff|salesy|upbeat|punchy|casual|formal|polite|professional)\b/,
+    maxWords: 12,
+  },
+  {
+    name: 'styleOtherLanguage',
+    reason: 'asks to adjust the previous answer ("plus court", "más formal", "kürzer")',
+    pattern:
+      /\b(?:(?:plus|moins|más|menos) (?:court|courte|long|longue|formel|formelle|simple|drôle|chaleureux|poli|clair|détaillé|corto|corta|largo|larga|formal|sencillo|divertido|cálido|claro|detallado|amable)|kürzer|länger|förmlicher|lockerer|einfacher|freundlicher|lustiger|ausführlicher|weniger \w+)\b/,
+    maxWords: 10,
+  },
+  {
+    name: 'repeat',
+    reason: 'asks to repeat the previous step',
+    pattern: /\b(?:redo|again|once more|repeat|regenerate)\b/,
+  },
+  {
+    name: 'feedback',
+    reason: 'feedback on the previous answer',
+    pattern:
+      /^(?:hmm |but |well )?(?:that|it|this) (?:doesnt|does not|didnt|did not|isnt|is not|wasnt|wont|cant|fails|failed|works|worked|throws|crashes|looks|seems|gives|returns)\b/,
+    prior: 2.5,
+  },
+  {
+    name: 'shortQuestion',
+    reason: 'short follow-up question',
+    pattern:
+      /^(?:why|why not|how so|really|are you sure|what do you mean|sources?|continue|more|again|explain|examples?|details?|plural|singular|meaning|pronunciation|in \w+)\b/,
+    maxWords: 4,
+  },
+  {
+    name: 'shortQuestionOtherLanguage',
+    reason: 'short follow-up question ("pourquoi ?", "¿en serio?", "warum?")',
+    pattern:
+      /^(?:pourquoi|vraiment|tu es sûr|tes sûr|comment ça|por qué|porqué|en serio|seguro|warum|wieso|echt|wirklich|sicher)\b/,
+    maxWords: 4,
+  },
+  {
+    name: 'continueOtherLanguage',
+    reason: 'asks to go on ("développe", "sigue", "weiter")',
+    pattern:
+      /^(?:développe|continue|continuez|vas-y|précise|détaille|encore|sigue|continúa|continua|detalla|desarrolla|amplía|weiter|mach weiter|erzähl mehr|mehr dazu|genauer)\b/,
+    maxWords: 6,
+  },
+  {
+    name: 'exampleAnywhere',
+    reason: 'asks for an example of the previous answer',
+    pattern:
+      /\b(?:an|another|a concrete|a real|a simple|some|un|une|des|unos|ein|eine|einige)\s+(?:\p{L}+\s+)?(?:examples?|exemples?|ejemplos?|beispiele?)\b/u,
+    maxWords: 8,
+  },
+  {
+    name: 'moreOfTheSame',
+    reason: 'asks for more of the same ("two more", "another version")',
+    pattern:
+      /\b(?:(?:\d+|two|three|four|five|a few|some|deux|trois|dos|tres|zwei|drei) more|another (?:one|version|variant|take|option|try|round)|encore (?:un|une|deux)|otr[oa] (?:más|versión)|noch (?:eins|einen|eine|mal))\b/,
+    maxWords: 12,
+  },
+  {
+    name: 'whFragment',
+    reason: 'elliptical question ("what year?", "how fast?")',
+    pattern: /^(?:what|which|who|when|where|how|why)(?: \w+)?\W*$/,
+    prior: 2.5,
+  },
+  {
+    name: 'unitFragment',
+    reason: 'elliptical continuation ("in feet?", "to the fourth?")',
+    pattern: /^(?:(?:now|and|but) )?(?:in|into|to|of|for|from) (?:\w+)(?: \w+)?\W*$/,
+  },
+  {
+    name: 'anotherOne',
+    reason: 'asks for another of the same',
+    pattern: /^(?:another|one more|more|next|the rest|the other)\b/,
+    maxWords: 4,
+  },
+  {
+    name: 'bareNumber',
+    reason: 'answers a question from the previous turn with a number',
+    pattern:
+      /^(?:about |around |roughly |maybe |like |exactly )?[~≈$€£]?\d[\d.,]*(?:\s*(?:%|[a-zé]{1,8}))?(?:\s*(?:by|x|and|,|-)\s*\d[\d.,]*.*)?\W*$/,
+    prior: 2.5,
+  },
+  {
+    name: 'example',
+    reason: 'asks for an example of the previous answer',
+    pattern: /^(?:(?:give|show) me )?(?:an?|some|another|more|\d+)? ?(?:\w+ )?examples?\b/,
+    maxWords: 5,
+  },
+  {
+    name: 'definiteArtifact',
+    reason: 'definite reference to an earlier artifact',
+    pattern: new RegExp(`\\b(?:the|your) (?:\\w+ )?(?:${EARLIER_ARTIFACTS})\\b`),
+    maxWords: 15,
+  },
+]);
+
+/**
+ * `\b` only knows ASCII: "\bahí\b" never matches. Each cue's `\b` becomes a boundary between a
+ * Unicode letter or digit and anything else.
+ */
+function withUnicodeBoundaries(cues: HistoryCue[]): HistoryCue[] {
+  const boundary =
+    '(?:(?<=[\\p{L}\\p{N}])(?![\\p{L}\\p{N}])|(?<![\\p{L}\\p{N}])(?=[\\p{L}\\p{N}]))';
+  return cues.map((cue) => ({
+    ...cue,
+    pattern: new RegExp(cue.pattern.source.replaceAll('\\b', boundary), 'u'),
+  }));
+}
+
+export const PRONOUNS = new Set([
+  'it',
+  'that',
+  'this',
+  'them',
+  'those',
+  'these',
+  'they',
+  'one',
+  'ones',
+  'there',
+  'he',
+  'she',
+  'him',
+  'her',
+  'its',
+]);
+const PRONOUN_REACH = 12;
+const CLAUSE_JOINERS = new Set(['and', 'then', 'but', 'et', 'puis', 'y', 'luego', 'und', 'dann']);
+
+/**
+ * Words that name no subject of their own, in the four languages we route (function words,
+ * common verbs, generic nouns): a message made of them only ("and the other one?", "y eso?",
+ * "go ahead and create it") leans on the conversation for its subject.
+ */
+export const FUNCTION_WORDS = new Set(
+  (
+    'a an the and or but so also then now too it its this that these those them they there ' +
+    'here one ones he she him her his what which who whom whose when where why how is are was ' +
+    'were be been do does did can could would should will shall may might must have has had ' +
+    'of in on at to for from by with about into onto as than again more less very just please ' +
+    'pls plz ok okay yes no not some any all each every both other another same same thing ' +
+    'me my you your we our us i im its thats whats hows lets let give show tell make do ' +
+    'et ou mais donc puis le la les un une des du de ce cet cette ces ça cela celui celle il ' +
+    'elle ils elles en y est sont quoi quel quelle qui que comment pourquoi encore aussi plus ' +
+    'moins pour avec dans sur et y o pero el la los las un una unos unas del de lo eso esa ese ' +
+    'esto esta este qué que cuál quién cómo por para con en más menos también otra otro und ' +
+    'oder aber dann der die das den dem des ein eine einen es sie er das dies diese dieser was ' +
+    'wer wie wo warum auch noch mehr weniger für mit in auf von zu im am bitte ' +
+    'put go ahead create write save add make open read show tell give turn fix use delete ' +
+    'remove rename move copy explain summarize summarise translate list find search check try ' +
+    'send keep change update run want need like love think know get see look mean sure good ' +
+    'great nice new old cool thanks thank well really still bit little lot way thing things ' +
+    'file files folder folders one part way also maybe could would should yeah yep yes ok ' +
+    'fais mets écris lis ouvre garde dis montre donne haz pon escribe lee abre guarda dime ' +
+    'muestra dame mach schreib lies öffne speichere sag zeig gib ajoute change modifie enlève ' +
+    'supprime corrige remplace mets refais traduis explique cambia añade agrega quita borra ' +
+    'elimina corrige reemplaza haz traduce explica füge ändere entferne lösche ersetze setze ' +
+    'korrigiere übersetze erkläre hinzu rein raus'
+  ).split(' '),
+);
+
+interface StructuralFeature {
+  name: string;
+  reason: string;
+  prior?: number;
+}
+
+const STRUCTURAL: readonly StructuralFeature[] = [
+  { name: 'bias', reason: 'prior' },
+  { name: 'words:1', reason: 'a single word' },
+  { name: 'words:2', reason: 'two words' },
+  { name: 'words:3-4', reason: 'a short fragment' },
+  { name: 'words:5-8', reason: 'a short message' },
+  { name: 'words:9-15', reason: 'a complete request' },
+  { name: 'words:16+', reason: 'a long, complete request' },
+  { name: 'question', reason: 'a question' },
+  { name: 'courtesyLead', reason: 'thanks, then a new request', prior: -0.5 },
+  { name: 'intent', reason: 'states its own request' },
+  { name: 'asksFact', reason: 'asks a complete factual question' },
+  { name: 'elliptical', reason: 'a fragment with no request of its own', prior: 1 },
+  { name: 'ownObject', reason: 'brings its own material (quotes, pasted text)', prior: -1 },
+  { name: 'namesFile', reason: 'names a file or path' },
+  { name: 'namesPlace', reason: 'names a place on disk ("the docs folder")' },
+  { name: 'content:0', reason: 'no content words of its own', prior: 1 },
+  { name: 'content:1', reason: 'one content word' },
+  { name: 'content:2', reason: 'two content words' },
+  { name: 'content:3+', reason: 'names its own subject', prior: -0.5 },
+  { name: 'pronoun', reason: 'uses a pronoun' },
+  { name: 'pronounEarly', reason: 'opens on a pronoun' },
+  {
+    name: 'antecedentInside',
+    reason: 'its pronoun points at an earlier clause of the same message',
+    prior: -1,
+  },
+  {
+    name: 'pronounUnbound',
+    reason: 'its pronoun has nothing to point at in the message',
+    prior: 1,
+  },
+  { name: 'confirmation', reason: 'confirms a proposal', prior: CUE_PRIOR },
+  { name: 'previousAsks', reason: 'the previous answer asked a question' },
+  { name: 'previousList', reason: 'the previous answer was a list' },
+  { name: 'previousShort', reason: 'the previous answer was short' },
+];
+
+export const FEATURE_NAMES: readonly string[] = [
+  ...STRUCTURAL.map((feature) => feature.name),
+  ...CUES.map((cue) => `cue:${cue.name}`),
+];
+export const FEATURE_REASONS: readonly string[] = [
+  ...STRUCTURAL.map((feature) => feature.reason),
+  ...CUES.map((cue) => cue.reason),
+];
+export const FEATURE_PRIORS: readonly number[] = [
+  ...STRUCTURAL.map((feature) => feature.prior ?? 0),
+  ...CUES.map((cue) => cue.prior ?? CUE_PRIOR),
+];
+
+export function contentWords(words: string[]): number {
+  let count = 0;
+  const reach = Math.min(words.length, PRONOUN_REACH);
+  for (let i = 0; i < reach; i++) {
+    // A file name or path is as specific a subject as a message can name.
+    if (/\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u.test(words[i])) count += 2;
+    const word = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    if (word.length >= 2 && !FUNCTION_WORDS.has(word)) count++;
+  }
+  return count;
+}
+
+/**
+ * Whether a clause before the pronoun (ended by a comma, a colon, "and", "then", …) names
+ * something it could point at: "my monstera has brown spots, why is it …", "write a function
+ * that parses dates and explain how it works". "add type hints to it" has none.
+ */
+export function hasEarlierClause(words: string[], pronounAt: number): boolean {
+  // "add them up: 12, 7, 30" points forward, at what follows the colon.
+  const colonAfter = words.findIndex((word, i) => i >= pronounAt && word.endsWith(':'));
+  if (colonAfter >= 0 && words.length - colonAfter > 2) return true;
+  let clauseContent = 0;
+  for (let i = 0; i < pronounAt; i++) {
+    const word = words[i];
+    const plain = word.replace(/[^\p{L}\p{N}]/gu, '');
+    if (plain.length >= 2 && !FUNCTION_WORDS.has(plain)) clauseContent++;
+    const endsClause = /[,;:.!?]$/.test(word) || CLAUSE_JOINERS.has(words[i + 1] ?? '');
+    if (endsClause && clauseContent >= 2) return true;
+  }
+  return false;
+}
+
+export function firstPronoun(words: string[]): number {
+  const reach = Math.min(words.length, PRONOUN_REACH);
+  for (let i = 0; i < reach; i++) {
+    if (PRONOUNS.has(words[i].replace(/[^a-z]/g, ''))) return i;
+  }
+  return -1;
+}
+
+export function isBareConfirmation(words: string[]): boolean {
+  const plain = words.map((word) => word.replace(/[^a-zà-ÿ-]/g, '')).filter(Boolean);
+  return (
+    plain.length > 0 &&
+    plain.length <= 6 &&
+    CONFIRMATION_LEADS.has(plain[0]) &&
+    plain.every((word) => CONFIRMATION_WORDS.has(word))
+  );
+}
+
+export function asksSomething(answer: string): boolean {
+  const text = answer.trim().toLowerCase();
+  return (
+    text.endsWith('?') ||
+    /\b(?:shall i|should i|do you want|want me to|would you like|are you sure|voulez-vous|veux-tu|quieres|desea|soll ich|möchtest du|möchten sie)\b/.test(
+      text,
+    )
+  );
+}
+
+export function isList(answer: string): boolean {
+  const lines = answer.split('\n').filter((line) => line.trim() !== '').length;
+  return lines >= 3 || /(?:^|\s)(?:1[.)]|-|\*) /.test(answer) || answer.split(',').length >= 4;
+}
