@@ -2,22 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import OpenAI from 'openai';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { contentText, FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
+import { contentText, FakeAnthropic, systemOf } from './support/fake-anthropic.js';
 import { listen } from './support/sse-client.js';
 import { createTestApp, TestApp } from './support/test-app.js';
-
-function systemOf(req: RecordedRequest): string {
-  const system = req.body.system;
-  return typeof system === 'string' ? system : '';
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from './support/until.js';
 
 describe('the OpenAI-compatible door, driven by the official openai SDK', () => {
   let fake: FakeAnthropic;

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { FakeAnthropic, FakeReply, RecordedRequest } from './support/fake-anthropic.js';
+import {
+  FakeAnthropic,
+  FakeReply,
+  forcedTool,
+  hasToolResult,
+  RecordedRequest,
+  systemOf,
+} from './support/fake-anthropic.js';
 import { waitForServer, writeMcpConfig } from './support/mcp-tools.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 
@@ -15,11 +22,6 @@ function makeWorkspace(): string {
   writeFileSync(join(dir, 'greet.ts'), 'export const greet = (name: string) => `hello ${name}`;\n');
   writeFileSync(join(dir, 'README.md'), '# Demo app\nPrints a greeting.\n');
   return dir;
-}
-
-function systemOf(req: RecordedRequest): string {
-  const system = req.body.system;
-  return typeof system === 'string' ? system : (system ?? []).map((block) => block.text).join('');
 }
 
 function lastUserText(req: RecordedRequest): string {
@@ -35,16 +37,6 @@ function lastUserText(req: RecordedRequest): string {
           : '',
     )
     .join('');
-}
-
-function hasToolResult(req: RecordedRequest): boolean {
-  const last = req.body.messages.at(-1);
-  return Array.isArray(last?.content) && last.content.some((block) => block.type === 'tool_result');
-}
-
-function forcedTool(req: RecordedRequest): string | undefined {
-  const choice = req.body.tool_choice;
-  return choice?.type === 'tool' ? choice.name : undefined;
 }
 
 const post = (t: TestApp, path: string, body: object) =>

@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { FakeAnthropic, FakeReply, RecordedRequest } from './support/fake-anthropic.js';
+import {
+  FakeAnthropic,
+  FakeReply,
+  forcedTool,
+  hasToolResult,
+  systemOf,
+} from './support/fake-anthropic.js';
 import { waitForServer } from './support/mcp-tools.js';
 import { collect, deltaText, listen, postSse, SseEvent } from './support/sse-client.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { until } from './support/until.js';
 
 type Done = {
   conversation_id: string;
@@ -19,29 +26,6 @@ type Done = {
   steps?: Array<{ index: number; status: string }>;
   routing?: { route: string };
 };
-
-function systemOf(req: RecordedRequest): string {
-  const system = req.body.system;
-  return typeof system === 'string' ? system : '';
-}
-
-function forcedTool(req: RecordedRequest): string | undefined {
-  const choice = req.body.tool_choice;
-  return choice?.type === 'tool' ? choice.name : undefined;
-}
-
-function hasToolResult(req: RecordedRequest): boolean {
-  const last = req.body.messages.at(-1);
-  return Array.isArray(last?.content) && last.content.some((block) => block.type === 'tool_result');
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
 
 /** Reads events until one satisfies `stop`, leaving the rest of the stream unread. */
 async function readUntil(

@@ -301,3 +301,21 @@ export function contentText(content: Anthropic.MessageParam['content'] | undefin
     .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))
     .join('');
 }
+
+/** The system prompt a recorded request carried, as text. */
+export function systemOf(req: RecordedRequest): string {
+  const system = req.body.system;
+  return typeof system === 'string' ? system : (system ?? []).map((block) => block.text).join('');
+}
+
+/** The tool a recorded request forced (`tool_choice: {type: 'tool'}`), if any. */
+export function forcedTool(req: RecordedRequest): string | undefined {
+  const choice = req.body.tool_choice;
+  return choice?.type === 'tool' ? choice.name : undefined;
+}
+
+/** Whether the request's last message hands tool results back (an agent's next round). */
+export function hasToolResult(req: RecordedRequest): boolean {
+  const last = req.body.messages.at(-1);
+  return Array.isArray(last?.content) && last.content.some((block) => block.type === 'tool_result');
+}
