@@ -1,68 +1,128 @@
 /**
- * The floor for the ultrafast hit path: a bare node:http endpoint that does the same two Redis calls as
- * a cache hit (read the cached answer, append the turn with the same script), with no framework.
+ * The floor: a bare node:http server doing the service's jobs with nothing else (no framework, auth,
+ * validation, rate limit, logs or metrics), configured like the service through the app's loadConfig.
+ * - POST /direct, a direct turn: read the window (one pipelined read), one model call through the real
+ *   SDK, one append script.
+ * - POST /hit, an ultrafast cache hit: read the cached answer, one append script.
+ * Both take the service's body, {message, conversation_id}. Prints its URL once listening.
  */
-import { createServer, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { APPEND_TURN_SCRIPT } from '../src/conversations/append-turn.script.js';
-import { conversationKeys } from '../src/conversations/conversation-keys.js';
+import Anthropic from '@anthropic-ai/sdk';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newId } from '../src/common/ids.js';
+import { readEnvironment } from '../src/config/env-file.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { TurnStore } from './turn-store.js';
+import { FLOOR_CACHE_KEY, PRINCIPAL } from './workload.js';
 
-const PRINCIPAL = 'floor-user';
-const port = Number(process.env.PORT);
-const cacheKey = String(process.env.FLOOR_CACHE_KEY);
-const redis = new Redis(String(process.env.REDIS_URL));
-redis.defineCommand('appendTurn', { lua: APPEND_TURN_SCRIPT.lua, numberOfKeys: 3 });
-const appendTurn = (redis as unknown as Record<string, (...args: unknown[]) => Promise<number>>)
-  .appendTurn;
+/** As long as the service's direct prompt, which is not exported. */
+const SYSTEM_PROMPT =
+  'You are a capable, careful assistant. Answer accurately and clearly; use the conversation so far ' +
+  'when the question depends on it. Use Markdown where it helps readability.';
 
-createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    serveHit(Buffer.concat(chunks).toString(), res).catch((error: unknown) =>
-      res.writeHead(500).end(String(error)),
-    );
+interface ChatBody {
+  message: string;
+  conversation_id: string;
+}
+
+interface Answer {
+  route: 'direct_llm' | 'ultra_fast';
+  text: string;
+  model: string;
+  cached: boolean;
+  usage: { input_tokens: number; output_tokens: number };
+  stopReason: string | null;
+}
+
+const config = loadConfig(readEnvironment());
+const store = new TurnStore(config.redis.url as string, PRINCIPAL, config.conversations);
+const anthropic = new Anthropic({
+  apiKey: config.llm.apiKey,
+  baseURL: config.llm.baseUrl,
+  maxRetries: 2,
+  timeout: config.llm.timeoutMs,
+});
+
+async function directTurn(body: ChatBody): Promise<Answer | undefined> {
+  const history = await store.readWindow(
+    body.conversation_id,
+    config.conversations.historyMaxMessages,
+  );
+  if (!history) return undefined;
+  const reply = await anthropic.messages.create({
+    model: config.llm.defaultModel,
+    system: SYSTEM_PROMPT,
+    max_tokens: config.llm.maxTokens,
+    messages: [
+      ...history.map(({ role, content }) => ({ role, content })),
+      { role: 'user', content: body.message },
+    ],
   });
-}).listen(port, '127.0.0.1');
+  const text = reply.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  return {
+    route: 'direct_llm',
+    text,
+    model: reply.model,
+    cached: false,
+    usage: reply.usage,
+    stopReason: reply.stop_reason,
+  };
+}
 
-/** Reads the cached answer, appends the turn with the service's own script, answers. */
-async function serveHit(text: string, res: ServerResponse): Promise<void> {
-  const { message } = JSON.parse(text) as { message: string };
-  const cached = JSON.parse((await redis.get(cacheKey)) as string) as {
+async function cacheHit(): Promise<Answer> {
+  const { text, model } = JSON.parse((await store.get(FLOOR_CACHE_KEY)) as string) as {
     text: string;
     model: string;
   };
-  const now = new Date();
-  const stored = (role: string, content: string) =>
-    JSON.stringify({
-      message_id: randomUUID(),
-      role,
-      content,
-      route: 'ultra_fast',
-      model: cached.model,
-      created_at: now.toISOString(),
-    });
-  const keys = conversationKeys(PRINCIPAL, 'default');
-  await appendTurn.call(
-    redis,
-    keys.meta,
-    keys.messages,
-    keys.index,
-    'default',
-    now.toISOString(),
-    now.getTime(),
-    2592000,
-    1000,
-    '0',
-    stored('user', message),
-    stored('assistant', cached.text),
-    message,
-  );
-  const body = JSON.stringify({
-    conversation_id: 'default',
-    response: cached.text,
-    cached: true,
-  });
-  res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  const usage = { input_tokens: 0, output_tokens: 0 };
+  return { route: 'ultra_fast', text, model, cached: true, usage, stopReason: 'end_turn' };
 }
+
+/** Answers, stores the turn, and replies with the service's ChatResponse fields. */
+async function serve(path: string | undefined, body: ChatBody, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const answer =
+    path === '/direct' ? await directTurn(body) : path === '/hit' ? await cacheHit() : undefined;
+  const messageId = newId('m');
+  const stored =
+    answer &&
+    (await store.appendTurn(
+      body.conversation_id,
+      { route: answer.route, model: answer.model, user: body.message, assistant: answer.text },
+      messageId,
+    ));
+  if (!answer || stored === -1) {
+    res.writeHead(404).end();
+    return;
+  }
+  const response = JSON.stringify({
+    conversation_id: body.conversation_id,
+    message_id: messageId,
+    response: answer.text,
+    route: answer.route,
+    model: answer.model,
+    cached: answer.cached,
+    usage: answer.usage,
+    stop_reason: answer.stopReason,
+    latency_ms: Math.round(performance.now() - started),
+  });
+  res.writeHead(200, { 'content-type': 'application/json' }).end(response);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}
+
+const server = createServer((req, res) => {
+  readBody(req)
+    .then((text) => serve(req.url, JSON.parse(text) as ChatBody, res))
+    .catch((error: unknown) => res.writeHead(500).end(String(error)));
+});
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+});
