@@ -2,7 +2,10 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import { AppLogger } from './common/app-logger.service.js';
+import { refuseNonJsonBodies, refuseOversizedBodies } from './common/request-hooks.js';
+import { RequestLog } from './common/request-log.js';
 import { AppConfig } from './config/app-config.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
 import { httpPlatform } from './platform/http-platform.js';
 
 /**
@@ -12,7 +15,12 @@ import { httpPlatform } from './platform/http-platform.js';
 export async function configureApp(app: INestApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(AppLogger));
   configureHttpServer(app.getHttpServer() as Server);
-  await httpPlatform(config.http.adapter).configure(app, config);
+  await httpPlatform(config.http.adapter).configure(app, config, [
+    app.get(RequestLog).track,
+    app.get(HttpMetrics).track,
+    refuseNonJsonBodies,
+    refuseOversizedBodies(config.http.maxBodyBytes),
+  ]);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

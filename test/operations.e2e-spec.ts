@@ -94,7 +94,9 @@ describe('operations and HTTP conventions', () => {
     expect(response.body.tool_calls).toEqual([
       expect.objectContaining({ server: 'fs', name: 'list_allowed_directories', is_error: false }),
     ]);
-    expect(response.body.tool_calls[0].output_preview).toContain(t.config.mcp.workspaceDir);
+    // The workspace is named `<workspace>`: absolute server paths never leave the service.
+    expect(response.body.tool_calls[0].output_preview).toContain('<workspace>');
+    expect(response.body.tool_calls[0].output_preview).not.toContain(t.config.mcp.workspaceDir);
     expect(response.body.response).toMatch(/^\[offline model\] Tool results/);
   });
 

@@ -1,13 +1,11 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { ErrorFormats } from './error-formats.js';
-import { JsonContentTypeMiddleware } from './json-content-type.middleware.js';
 import { LoggingModule } from './logging.module.js';
-import { RequestLogMiddleware } from './request-log.middleware.js';
 import { createValidationPipe } from './validation.pipe.js';
 
-/** Cross-cutting HTTP behaviour: logs, JSON-only bodies, validation, the one error shape. */
+/** Cross-cutting HTTP behaviour: logs, validation, the error shapes (the request hooks: app.setup.ts). */
 @Global()
 @Module({
   imports: [LoggingModule],
@@ -18,8 +16,4 @@ import { createValidationPipe } from './validation.pipe.js';
   ],
   exports: [ErrorFormats],
 })
-export class CommonModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestLogMiddleware, JsonContentTypeMiddleware).forRoutes('*');
-  }
-}
+export class CommonModule {}

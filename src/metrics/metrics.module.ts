@@ -1,6 +1,6 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { HttpMetrics } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 import { RouteLabelGuard } from './route-label.guard.js';
@@ -8,11 +8,7 @@ import { RouteLabelGuard } from './route-label.guard.js';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, { provide: APP_GUARD, useClass: RouteLabelGuard }],
-  exports: [MetricsService],
+  providers: [MetricsService, HttpMetrics, { provide: APP_GUARD, useClass: RouteLabelGuard }],
+  exports: [MetricsService, HttpMetrics],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+export class MetricsModule {}

@@ -1,17 +1,20 @@
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { assertUtf8Json, refuseDeclaredOversizedBodies } from '../common/body-bytes.js';
+import { assertUtf8Json } from '../common/body-bytes.js';
 import { answerClientError } from '../common/client-error.js';
+import { runHooks } from '../common/request-hooks.js';
 import type { HttpPlatform } from './http-platform.js';
 import { SECURITY_HEADERS } from './http-platform.js';
 
 export const expressPlatform: HttpPlatform = {
   createAdapter: () => new ExpressAdapter(),
 
-  configure: async (app, config) => {
+  configure: async (app, config, hooks) => {
     (app.getHttpServer() as Server).on('clientError', answerClientError);
-    app.use(refuseDeclaredOversizedBodies(config.http.maxBodyBytes));
+    app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) =>
+      runHooks(hooks, req, res, next),
+    );
     (app as NestExpressApplication).useBodyParser('json', {
       limit: config.http.maxBodyBytes,
       type: ['application/json', 'application/*+json'],

@@ -2,8 +2,9 @@ import fastifyHelmet from '@fastify/helmet';
 import { BadRequestException } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
-import { assertUtf8Json, refuseDeclaredOversizedBodies } from '../common/body-bytes.js';
+import { assertUtf8Json } from '../common/body-bytes.js';
 import { answerClientError } from '../common/client-error.js';
+import { runHooks } from '../common/request-hooks.js';
 import { requestIdOf } from '../common/request-id.js';
 import type { HttpPlatform } from './http-platform.js';
 import { SECURITY_HEADERS } from './http-platform.js';
@@ -21,10 +22,13 @@ export const fastifyPlatform: HttpPlatform = {
       clientErrorHandler: answerClientError,
     }),
 
-  configure: async (app, config) => {
+  configure: async (app, config, hooks) => {
     const fastify = app as NestFastifyApplication;
-    app.use(refuseDeclaredOversizedBodies(config.http.maxBodyBytes));
-    fastify.getHttpAdapter().getInstance().removeContentTypeParser('application/json');
+    const instance = fastify.getHttpAdapter().getInstance();
+    instance.addHook('onRequest', (request, reply, done) =>
+      runHooks(hooks, request.raw, reply.raw, (error) => done(error as Error | undefined)),
+    );
+    instance.removeContentTypeParser('application/json');
     for (const type of JSON_TYPES) {
       fastify.useBodyParser(
         type,

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
+import { RequestHook } from '../common/request-hooks.js';
 import { AppConfig, HttpAdapterName } from '../config/app-config.js';
 import { expressPlatform } from './express.platform.js';
 import { fastifyPlatform } from './fastify.platform.js';
@@ -12,7 +13,8 @@ import { fastifyPlatform } from './fastify.platform.js';
  */
 export interface HttpPlatform {
   createAdapter(config: AppConfig): AbstractHttpAdapter;
-  configure(app: INestApplication, config: AppConfig): Promise<void>;
+  /** Also runs `hooks`, in order, on every request before it is routed. */
+  configure(app: INestApplication, config: AppConfig, hooks: readonly RequestHook[]): Promise<void>;
 }
 
 export function httpPlatform(name: HttpAdapterName): HttpPlatform {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { requestLogRecord } from './request-log.middleware.js';
+import { requestLogRecord } from './request-log.js';
 
 describe('request log lines', () => {
   it('keep the id, method, path and status, and never headers (tokens) or bodies', () => {

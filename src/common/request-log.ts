@@ -1,4 +1,4 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { AppLogger } from './app-logger.service.js';
 import { assignRequestId } from './request-id.js';
@@ -22,10 +22,11 @@ export function requestLogRecord(
  * before its response was complete is logged as 499.
  */
 @Injectable()
-export class RequestLogMiddleware implements NestMiddleware {
+export class RequestLog {
   constructor(private readonly logger: AppLogger) {}
 
-  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  /** A RequestHook: the first one, so every later step and every error knows the request's id. */
+  readonly track = (req: IncomingMessage, res: ServerResponse): void => {
     assignRequestId(req, res);
     const started = performance.now();
     res.once('close', () => {
@@ -37,6 +38,5 @@ export class RequestLogMiddleware implements NestMiddleware {
         res.writableFinished ? 'request completed' : 'request aborted',
       );
     });
-    next();
-  }
+  };
 }
