@@ -21,12 +21,6 @@ export async function configureApp(app: INestApplication, config: AppConfig): Pr
     refuseNonJsonBodies,
     refuseOversizedBodies(config.http.maxBodyBytes),
   ]);
-  if (config.http.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.http.corsOrigins,
-      exposedHeaders: ['X-Request-Id', 'Retry-After'],
-    });
-  }
   app.enableShutdownHooks();
   setUpSwagger(app);
 }

@@ -202,6 +202,7 @@ describe('an ambiguous write (Redis pauses writes mid-turn)', () => {
     const unknown = await pending;
     expect(unknown.status).toBe(503);
     expect((unknown.body as Body).message).toMatch(/may or may not/);
+    expect(unknown.headers['x-should-retry']).toBe('false');
 
     let retry = await request(t.http)
       .post('/api/v1/chat/direct')

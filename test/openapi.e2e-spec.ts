@@ -76,6 +76,7 @@ const OPERATION_IDS = [
   'healthLive',
   'healthReady',
   'listModels',
+  'retrieveModel',
   'createChatCompletion',
 ];
 

@@ -136,4 +136,27 @@ describe('operations and HTTP conventions', () => {
       await jwtApp.close();
     }
   });
+
+  it('lets the web app’s origin call every route, and read errors even before the body is parsed', async () => {
+    const origin = 'http://localhost:5173';
+    const corsApp = await createTestApp({ CORS_ORIGINS: origin, MAX_BODY_BYTES: '2048' });
+    try {
+      for (const method of ['PATCH', 'DELETE']) {
+        const preflight = await request(corsApp.http)
+          .options('/api/v1/conversations/default')
+          .set({ Origin: origin, 'Access-Control-Request-Method': method });
+        expect(preflight.status).toBeLessThan(300);
+        expect(preflight.headers['access-control-allow-methods']).toContain(method);
+      }
+      const tooLarge = await request(corsApp.http)
+        .post('/api/v1/chat/direct')
+        .set({ ...corsApp.alice, Origin: origin, 'Content-Type': 'application/json' })
+        .send(JSON.stringify({ message: 'x'.repeat(4096) }));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.headers['access-control-allow-origin']).toBe(origin);
+      expect(tooLarge.headers['access-control-expose-headers']).toMatch(/X-Request-Id/i);
+    } finally {
+      await corsApp.close();
+    }
+  });
 });

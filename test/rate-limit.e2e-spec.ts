@@ -70,6 +70,19 @@ describe('RATE_LIMIT_PER_MINUTE, shared by two instances on one Redis', () => {
     await chat(solo, solo.alice, { message: 'over', conversation_id: 'c_missing' }).expect(429);
   });
 
+  it("counts a /v1 completion for an unknown model, and answers 429 in OpenAI's shape", async () => {
+    const complete = (model: string) =>
+      request(solo.http)
+        .post('/v1/chat/completions')
+        .set(solo.bob)
+        .send({ model, messages: [{ role: 'user', content: 'hi' }] });
+    for (let i = 0; i < 4; i++) await complete('gpt-4o').expect(404);
+    await complete('direct').expect(200);
+    const limited = await complete('direct').expect(429);
+    expect(limited.body).toMatchObject({ error: { type: 'rate_limit_error' } });
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+
   it('holds on the embedded store too, and a streamed turn over the limit is a plain 429', async () => {
     const limited = await chat(solo, solo.alice, { message: 'still over', stream: true });
     expect(limited.status).toBe(429);

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { errorBodyOf, faultDetail } from './error-body.js';
 import { ErrorFormats } from './error-formats.js';
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError, WriteOutcomeUnknownError } from './errors.js';
 import { assignRequestId, rawHttp } from './request-id.js';
 
 /**
@@ -32,8 +32,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof RateLimitedError) {
       res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
+    // SDKs that retry 5xx on their own (OpenAI's, Anthropic's) must not resend a turn that may be saved.
+    if (exception instanceof WriteOutcomeUnknownError) res.setHeader('x-should-retry', 'false');
     if (bodyStillArriving(req)) res.setHeader('Connection', 'close');
-    const shaped = this.formats.bodyFor(req.url, body, exception);
+    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+    const shaped = this.formats.bodyFor(url, body, exception);
     this.adapterHost.httpAdapter.reply(ctx.getResponse(), shaped, body.statusCode);
   }
 }

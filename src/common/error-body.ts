@@ -31,6 +31,7 @@ export function faultDetail(exception: unknown): string {
 
 function describe(exception: unknown): { statusCode: number; message: string | string[] } {
   if (exception instanceof HttpException) {
+    if (exception.getStatus() === 413) return { statusCode: 413, message: BODY_TOO_LARGE };
     const response = exception.getResponse();
     const message =
       typeof response === 'string' ? response : (response as { message?: unknown }).message;

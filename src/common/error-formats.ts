@@ -12,12 +12,16 @@ export type ErrorFormat = (body: ErrorResponseDto, exception: unknown) => unknow
 export class ErrorFormats {
   private readonly formats: Array<[prefix: string, format: ErrorFormat]> = [];
 
+  /** `prefix` is a path without a trailing slash (`/v1`): it and every path below it. */
   register(prefix: string, format: ErrorFormat): void {
     this.formats.push([prefix, format]);
   }
 
   bodyFor(url: string | undefined, body: ErrorResponseDto, exception: unknown): unknown {
-    const format = this.formats.find(([prefix]) => url?.startsWith(prefix))?.[1];
+    const path = url?.split('?', 1)[0];
+    const format = this.formats.find(
+      ([prefix]) => path === prefix || path?.startsWith(`${prefix}/`),
+    )?.[1];
     return format ? format(body, exception) : body;
   }
 }

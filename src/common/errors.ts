@@ -33,6 +33,16 @@ export class WriteOutcomeUnknownError extends HttpException {
   }
 }
 
+/** A model id (the OpenAI door's name for a route) that is not one of ours: 404 model_not_found. */
+export class ModelNotFoundError extends HttpException {
+  constructor(model: string) {
+    super(
+      `The model '${model}' does not exist: use orchestrated, direct, ultrafast or mcp-agent`,
+      HttpStatus.NOT_FOUND,
+    );
+  }
+}
+
 export class ConversationNotFoundError extends HttpException {
   constructor() {
     super('Conversation not found', HttpStatus.NOT_FOUND);

@@ -16,13 +16,15 @@ type Role = 'system' | 'developer' | 'user' | 'assistant';
  * the history (stateless), unless `metadata.conversation_id` names the conversation to continue. What
  * cannot be honoured is refused by name.
  */
-export function turnRequestOf(body: ChatCompletionRequest): TurnRequest {
+export function turnRequestOf(sent: ChatCompletionRequest, maxMessageChars: number): TurnRequest {
+  const body = withoutNulls(sent);
   refuseUnsupported(body);
   const messages = body.messages.map(readMessage);
   const last = messages.at(-1);
   if (last?.role !== 'user') {
     throw new UnsupportedParameterError('messages', 'The last message must be a user message');
   }
+  checkLength(last.content.trim(), messages.length - 1, maxMessageChars);
   const system = messages
     .filter(({ role }) => role === 'system' || role === 'developer')
     .map(({ content }) => content)
@@ -34,7 +36,7 @@ export function turnRequestOf(body: ChatCompletionRequest): TurnRequest {
       (message): message is HistoryTurn => message.role === 'user' || message.role === 'assistant',
     );
   return {
-    message: last.content,
+    message: last.content.trim(),
     ...(conversationId ? { conversationId } : { history }),
     settings: settingsOf(body, system),
   };
@@ -63,7 +65,8 @@ function settingsOf(body: ChatCompletionRequest, system: string): AnswerSettings
     ...(body.temperature !== undefined && {
       temperature: Math.min(body.temperature, MAX_TEMPERATURE),
     }),
-    ...(body.top_p !== undefined && { topP: body.top_p }),
+    // Recent models take one of the two, and clients (LangChain's) send both by default.
+    ...(body.top_p !== undefined && body.temperature === undefined && { topP: body.top_p }),
     ...(stop?.length && { stop }),
   };
 }
@@ -81,6 +84,28 @@ function conversationIdOf(body: ChatCompletionRequest): string | undefined {
   return id;
 }
 
+/** As MAX_MESSAGE_CHARS on /api/v1: the turn's message, 1 to maxMessageChars characters after trimming. */
+function checkLength(message: string, index: number, maxMessageChars: number): void {
+  const param = `messages[${index}].content`;
+  if (message === '') {
+    throw new UnsupportedParameterError(param, 'No message provided', 'invalid_value');
+  }
+  if (message.length > maxMessageChars) {
+    throw new UnsupportedParameterError(
+      param,
+      `message is longer than ${maxMessageChars} characters (MAX_MESSAGE_CHARS)`,
+      'string_above_max_length',
+    );
+  }
+}
+
+/** OpenAI reads a parameter sent as `null` as one not sent, and so do its clients' wrappers. */
+function withoutNulls(body: ChatCompletionRequest): ChatCompletionRequest {
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) => value !== null),
+  ) as unknown as ChatCompletionRequest;
+}
+
 function readMessage(value: unknown, index: number): { role: Role; content: string } {
   const message = value as { role?: unknown; content?: unknown };
   const at = `messages[${index}]`;
@@ -93,7 +118,12 @@ function readMessage(value: unknown, index: number): { role: Role; content: stri
       `${at}.role must be system, developer, user or assistant (client-side tools are not supported)`,
     );
   }
-  return { role: message.role as Role, content: textOf(message.content, `${at}.content`) };
+  // An assistant turn may carry no text (a refusal, a tool call), which OpenAI sends as null.
+  const content =
+    message.role === 'assistant' && message.content === null
+      ? ''
+      : textOf(message.content, `${at}.content`);
+  return { role: message.role as Role, content };
 }
 
 /** A string, or an array of text parts joined; any other part (image, audio, file) is refused. */
@@ -112,7 +142,7 @@ function textOf(content: unknown, at: string): string {
       }
       return part.text;
     })
-    .join('');
+    .join('\n');
 }
 
 function refuseUnsupported(body: ChatCompletionRequest): void {

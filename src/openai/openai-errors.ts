@@ -1,5 +1,9 @@
-import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
-import { ConversationNotFoundError, RateLimitedError } from '../common/errors.js';
+import { BadRequestException } from '@nestjs/common';
+import {
+  ConversationNotFoundError,
+  ModelNotFoundError,
+  RateLimitedError,
+} from '../common/errors.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 
 /** A request parameter we cannot honour: 400 naming it, as OpenAI's API does. */
@@ -10,15 +14,6 @@ export class UnsupportedParameterError extends BadRequestException {
     readonly code = 'unsupported_parameter',
   ) {
     super(message);
-  }
-}
-
-export class ModelNotFoundError extends HttpException {
-  constructor(model: string) {
-    super(
-      `The model '${model}' does not exist: use orchestrated, direct, ultrafast or mcp-agent`,
-      HttpStatus.NOT_FOUND,
-    );
   }
 }
 

@@ -1,6 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Principal } from '../auth/principal.decorator.js';
+import { AppConfig } from '../config/app-config.js';
 import { rawHttp } from '../common/request-id.js';
 import { DirectChatService } from '../direct/direct-chat.service.js';
 import { McpAgentService } from '../mcp/mcp-agent.service.js';
@@ -12,8 +20,8 @@ import { UltrafastChatService } from '../ultrafast/ultrafast-chat.service.js';
 import { completionFormat } from './completion-format.js';
 import { turnRequestOf } from './completion-request.js';
 import { ChatCompletionRequest } from './dto/chat-completion-request.dto.js';
-import { ChatCompletionDto, ModelListDto } from './dto/chat-completion.dto.js';
-import { ModelNotFoundError } from './openai-errors.js';
+import { ChatCompletionDto, ModelDto, ModelListDto } from './dto/chat-completion.dto.js';
+import { ModelNotFoundError } from '../common/errors.js';
 
 /** When the model ids were published, as `created` in the model list. */
 const MODELS_CREATED = 1_764_547_200;
@@ -27,14 +35,17 @@ const MODELS_CREATED = 1_764_547_200;
 @Controller('v1')
 export class OpenAiController {
   private readonly models: ReadonlyMap<string, ChatExecutor<unknown>>;
+  private readonly maxMessageChars: number;
 
   constructor(
     private readonly responder: TurnResponder,
+    config: AppConfig,
     direct: DirectChatService,
     agent: McpAgentService,
     ultrafast: UltrafastChatService,
     orchestrated: OrchestratedChatService,
   ) {
+    this.maxMessageChars = config.chat.maxMessageChars;
     this.models = new Map<string, ChatExecutor<unknown>>([
       ['orchestrated', orchestrated],
       ['direct', direct],
@@ -49,15 +60,16 @@ export class OpenAiController {
   })
   @ApiOkResponse({ type: ModelListDto, description: 'The model list' })
   listModels(): ModelListDto {
-    return {
-      object: 'list',
-      data: [...this.models.keys()].map((id) => ({
-        id,
-        object: 'model',
-        created: MODELS_CREATED,
-        owned_by: 'orchestrated-chat',
-      })),
-    };
+    return { object: 'list', data: [...this.models.keys()].map(modelOf) };
+  }
+
+  @Get('models/:model')
+  @ApiOperation({ summary: 'One model (404 model_not_found for another id)' })
+  @ApiParam({ name: 'model', description: 'A model id from the list', example: 'orchestrated' })
+  @ApiOkResponse({ type: ModelDto, description: 'The model' })
+  retrieveModel(@Param('model') model: string): ModelDto {
+    if (!this.models.has(model)) throw new ModelNotFoundError(model);
+    return modelOf(model);
   }
 
   @Post('chat/completions')
@@ -81,7 +93,7 @@ export class OpenAiController {
   ): Promise<void> {
     const executor = this.models.get(body.model);
     if (!executor) throw new ModelNotFoundError(body.model);
-    const request = turnRequestOf(body);
+    const request = turnRequestOf(body, this.maxMessageChars);
     return this.responder.respond({ reply: res, ...rawHttp(req, res) }, principal, {
       request,
       executor,
@@ -93,4 +105,8 @@ export class OpenAiController {
       }),
     });
   }
+}
+
+function modelOf(id: string): ModelDto {
+  return { id, object: 'model', created: MODELS_CREATED, owned_by: 'orchestrated-chat' };
 }

@@ -17,6 +17,6 @@ export class OpenAiModule implements OnModuleInit {
   constructor(private readonly errorFormats: ErrorFormats) {}
 
   onModuleInit(): void {
-    this.errorFormats.register('/v1/', openAiErrorOf);
+    this.errorFormats.register('/v1', openAiErrorOf);
   }
 }

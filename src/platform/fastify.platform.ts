@@ -7,7 +7,7 @@ import { answerClientError } from '../common/client-error.js';
 import { runHooks } from '../common/request-hooks.js';
 import { requestIdOf } from '../common/request-id.js';
 import type { HttpPlatform } from './http-platform.js';
-import { SECURITY_HEADERS } from './http-platform.js';
+import { enableCors, SECURITY_HEADERS } from './http-platform.js';
 
 /** application/json and any application/…+json, with or without parameters. */
 const JSON_TYPES = ['application/json', /^application\/[^;\s]+\+json\b/] as const;
@@ -28,6 +28,7 @@ export const fastifyPlatform: HttpPlatform = {
     instance.addHook('onRequest', (request, reply, done) =>
       runHooks(hooks, request.raw, reply.raw, (error) => done(error as Error | undefined)),
     );
+    enableCors(app, config);
     instance.removeContentTypeParser('application/json');
     for (const type of JSON_TYPES) {
       fastify.useBodyParser(

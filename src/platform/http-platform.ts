@@ -23,3 +23,17 @@ export function httpPlatform(name: HttpAdapterName): HttpPlatform {
 
 /** Helmet's headers, minus the two that would break Swagger UI and cross-origin API use. */
 export const SECURITY_HEADERS = { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false };
+
+/**
+ * CORS for the web app's origins (CORS_ORIGINS), enabled before the body is parsed so that even a 413
+ * or a malformed body is readable by the browser. The methods are named: Fastify's default leaves out
+ * PATCH and DELETE.
+ */
+export function enableCors(app: INestApplication, config: AppConfig): void {
+  if (config.http.corsOrigins.length === 0) return;
+  app.enableCors({
+    origin: config.http.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Route', 'X-Model', 'X-Cached'],
+  });
+}

@@ -8,15 +8,16 @@ import {
 import { Reflector } from '@nestjs/core';
 import { catchError, Observable } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/principal.decorator.js';
+import { ModelNotFoundError } from '../common/errors.js';
 import { rawHttp } from '../common/request-id.js';
 import { COUNTED_BY_TURN } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.service.js';
 
 /**
- * A chat request refused as invalid (400, from a pipe or the Idempotency-Key check) never reaches the
- * turn's first round trip, which is where chat requests are counted; it is counted here instead, in a
- * trip of its own, so that every authenticated request counts. Nothing is counted twice: a turn that
- * made its first trip cannot end in a 400.
+ * A chat request refused before its turn began (400 from a pipe or the Idempotency-Key check, 404 for
+ * an unknown model) never reaches the turn's first round trip, which is where chat requests are
+ * counted; it is counted here instead, in a trip of its own, so that every authenticated request
+ * counts. Nothing is counted twice: a turn that made its first trip ends in neither.
  */
 @Injectable()
 export class CountRefusedTurnsInterceptor implements NestInterceptor {
@@ -32,11 +33,15 @@ export class CountRefusedTurnsInterceptor implements NestInterceptor {
     const principal = (req as typeof req & AuthenticatedRequest).principal;
     return next.handle().pipe(
       catchError(async (error: unknown) => {
-        if (error instanceof BadRequestException && principal !== undefined) {
+        if (refusedBeforeTurn(error) && principal !== undefined) {
           await this.limiter.charge(principal).catch(() => undefined);
         }
         throw error;
       }),
     );
   }
+}
+
+function refusedBeforeTurn(error: unknown): boolean {
+  return error instanceof BadRequestException || error instanceof ModelNotFoundError;
 }

@@ -144,6 +144,10 @@ export const notReady = (
 export const models = (
   list: operations['listModels']['responses'][200]['content']['application/json'],
 ): string[] => list.data.map((model) => model.id + model.object + model.owned_by + model.created);
+export const modelPath: operations['retrieveModel']['parameters']['path'] = { model: 'orchestrated' };
+export const oneModel = (
+  model: operations['retrieveModel']['responses'][200]['content']['application/json'],
+): string => model.id + model.object + model.owned_by + model.created;
 export const completion: operations['createChatCompletion']['requestBody']['content']['application/json'] = {
   model: 'orchestrated',
   messages: [{ role: 'user', content: 'Hello' }],
