@@ -13,6 +13,8 @@ import { StoreScript } from '../redis/redis.service.js';
  */
 export const APPEND_TURN_SCRIPT: StoreScript = {
   name: 'appendTurn',
+  // A 2xx turn survives the failover of its master.
+  waitForReplica: true,
   lua: `
 if ARGV[6] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if KEYS[4] and redis.call('GET', KEYS[4]) ~= ARGV[10] then return -2 end

@@ -12,6 +12,12 @@ export interface StoreScript {
   name: string;
   lua: string;
   runLocally(call: LocalCall, keys: string[], args: string[]): unknown;
+  /**
+   * Its effect must be on a replica before it counts as done: on a Redis Cluster whose master for
+   * `keys[0]` has a replica, the call resolves only after `WAIT 1` (README, "Redis Cluster: failover and
+   * durability").
+   */
+  waitForReplica?: true;
 }
 
 /**
