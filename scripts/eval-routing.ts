@@ -4,13 +4,15 @@
 //   npm run eval:routing -- --validation       trains in memory on train.jsonl minus a validation
 //                                              slice and evaluates on that slice (tune here, never
 //                                              on the test split)
+//   npm run eval:routing -- --cv               the same over all five folds of train.jsonl (each line
+//                                              judged by a model that never saw it): slower, steadier
 //   npm run eval:routing -- path/to/file.jsonl any labelled file, with the committed weights
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LocalRouter, ROUTER_VERSION } from '../src/routing/local-router.js';
 import { ROUTES, type Route, type RoutingInput } from '../src/routing/routing.types.js';
 import { readRoutingExamples, toRoutingInput, type RoutingExample } from './routing-dataset.js';
-import { splitValidation, trainRouter } from './router-training.js';
+import { splitValidation, trainRouter, VALIDATION_FOLDS } from './router-training.js';
 
 export interface RouteQuality {
   precision: number;
@@ -36,7 +38,7 @@ export interface RoutingEvaluation extends SliceQuality {
   selfContained: number;
   perCategory: Record<string, SliceQuality>;
   perLanguage: Record<string, SliceQuality>;
-  /** Examples the router got wrong (route or needs_history), for the validation slice only. */
+  /** Examples the router got wrong (route or needs_history), printed for validation only. */
   misses: Array<{ example: RoutingExample; route: Route; needsHistory: boolean }>;
 }
 
@@ -53,10 +55,12 @@ interface Tally {
   historyCorrect: number;
 }
 
+/** `router` may be one per example (cross-validation: the model that did not see it). */
 export function evaluateRouting(
   examples: RoutingExample[],
-  router = new LocalRouter(),
+  router: LocalRouter | ((example: RoutingExample) => LocalRouter) = new LocalRouter(),
 ): RoutingEvaluation {
+  const routerFor = typeof router === 'function' ? router : () => router;
   const confusion = ROUTES.map(() => ROUTES.map(() => 0));
   const overall = emptyTally();
   const byCategory = new Map<string, Tally>();
@@ -65,7 +69,7 @@ export function evaluateRouting(
   let decidedByRules = 0;
   let selfContained = 0;
   for (const example of examples) {
-    const decision = router.decide(toRoutingInput(example));
+    const decision = routerFor(example).decide(toRoutingInput(example));
     confusion[ROUTES.indexOf(example.route)][ROUTES.indexOf(decision.route)]++;
     if (decision.decidedBy === 'rules') decidedByRules++;
     if (example.history.length > 0 && !example.needsHistory) selfContained++;
@@ -273,6 +277,20 @@ function evaluateValidation(): void {
   console.log(`\nmisses on the validation slice:\n${formatMisses(evaluation)}`);
 }
 
+function evaluateCrossValidation(): void {
+  const examples = readRoutingExamples(join(process.cwd(), 'data/routing/train.jsonl'));
+  const routers = new Map<RoutingExample, LocalRouter>();
+  for (let fold = 0; fold < VALIDATION_FOLDS; fold++) {
+    const { training, validation } = splitValidation(examples, fold);
+    const router = new LocalRouter(trainRouter(training).weights);
+    for (const example of validation) routers.set(example, router);
+  }
+  console.log(`${VALIDATION_FOLDS}-fold cross-validation on ${examples.length} examples`);
+  const evaluation = evaluateRouting(examples, (example) => routers.get(example) as LocalRouter);
+  console.log(formatReport(evaluation));
+  console.log(`\nmisses across the folds:\n${formatMisses(evaluation)}`);
+}
+
 function evaluateFile(path: string): void {
   const examples = readRoutingExamples(path);
   const router = new LocalRouter();
@@ -284,6 +302,7 @@ function evaluateFile(path: string): void {
 function main(): void {
   const argument = process.argv[2];
   if (argument === '--validation') evaluateValidation();
+  else if (argument === '--cv') evaluateCrossValidation();
   else evaluateFile(argument ?? join(process.cwd(), 'data/routing/test.jsonl'));
 }
 

@@ -35,8 +35,8 @@ const SELF_CONTAINED_WEIGHT = 0.05;
 /** Every CALIBRATION_FOLD-th example is held out to fit the softmax temperature. */
 const CALIBRATION_FOLD = 5;
 const TEMPERATURES = Array.from({ length: 60 }, (_, i) => 0.25 + i * 0.05);
-/** One example in VALIDATION_FOLD goes to the validation slice, chosen by a hash of its text. */
-const VALIDATION_FOLD = 5;
+/** One example in VALIDATION_FOLDS goes to the validation slice, chosen by a hash of its text. */
+export const VALIDATION_FOLDS = 5;
 
 interface Row {
   indices: Int32Array;
@@ -55,13 +55,19 @@ export interface TrainingReport {
   historyTrainingAccuracy: number;
 }
 
-/** Splits labelled examples into training and validation, stably (by a hash of each example). */
-export function splitValidation(examples: RoutingExample[]): {
+/**
+ * Splits labelled examples into training and validation, stably (by a hash of each example): fold 0
+ * is the validation slice; folds 0 to VALIDATION_FOLDS - 1 together are a cross-validation.
+ */
+export function splitValidation(
+  examples: RoutingExample[],
+  fold = 0,
+): {
   training: RoutingExample[];
   validation: RoutingExample[];
 } {
   const inValidation = (example: RoutingExample): boolean =>
-    parseInt(hashString(exampleKey(example)), 16) % VALIDATION_FOLD === 0;
+    parseInt(hashString(exampleKey(example)), 16) % VALIDATION_FOLDS === fold;
   return {
     training: examples.filter((example) => !inValidation(example)),
     validation: examples.filter(inValidation),

@@ -40,7 +40,14 @@ const POINTED_THINGS =
 
 const ORDINALS =
   'first|second|third|fourth|fifth|last|next|previous|other|newest|oldest|latest|biggest|' +
-  'largest|smallest|longest|shortest|cheapest|best|worst|top|bottom';
+  'largest|smallest|longest|shortest|cheapest|best|worst|top|bottom|latter|former|most recent';
+
+const ORDINALS_OTHER_LANGUAGES =
+  'premier|première|premiers|premières|deuxième|troisième|quatrième|dernier|dernière|derniers|' +
+  'dernières|plus récente?|plus ancienne?|plus grande?|primero|primera|primeros|primeras|segundo|' +
+  'segunda|tercero|tercera|cuarto|cuarta|último|última|últimos|últimas|más recientes?|más antigu[oa]s?|' +
+  'erste|ersten|zweite|zweiten|dritte|dritten|vierte|letzte|letzten|neueste|neuesten|älteste|' +
+  'ältesten|größte|größten';
 
 const ES_CLITIC_VERBS =
   'haz|guárda|guarda|explíca|explica|tradúce|traduce|ábre|abre|bórra|borra|pon|mánda|manda|' +
@@ -122,7 +129,7 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     name: 'youSaid',
     reason: 'explicit reference to an earlier answer ("you said", "your list")',
     pattern:
-      /\b(?:you (?:just )?(?:said|mentioned|wrote|gave|showed|listed|found|suggested|created|made|did|described|recommended|proposed|sent|picked)|your (?:last|previous|answer|reply|point|suggestion|list|example|code|version|draft|summary)|i disagree|not what i asked|(?:the|as|see) above)\b/,
+      /\b(?:you (?:just )?(?:said|mentioned|wrote|gave|showed|listed|found|suggested|created|made|did|described|recommended|proposed|sent|picked|told me|talked about|came up with|pointed out)|your (?:last|previous|answer|reply|point|suggestion|list|example|code|version|draft|summary)|i disagree|not what i asked|(?:the|as|see) above)\b/,
     prior: 2.5,
   },
   {
@@ -136,7 +143,7 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     reason:
       'explicit reference to an earlier turn ("que tu as trouvé", "que escribiste", "die du gefunden hast")',
     pattern:
-      /\b(?:que tu as (?:trouvé|trouvés|écrit|fait|dit|proposé|mentionné|listé|créé)|ci-dessus|précédent|que (?:encontraste|escribiste|hiciste|dijiste|mencionaste|propusiste|listaste|creaste)|anterior|(?:die|das|den|was) du (?:\w+ )?(?:gefunden|geschrieben|gemacht|gesagt|erwähnt|vorgeschlagen|aufgelistet|erstellt) hast|oben|vorhin)\b/,
+      /\b(?:(?:que )?tu (?:mas |as )(?:trouvé|trouvés|écrit|fait|dit|proposé|mentionné|listé|créé|parlé|donné|cité)|ci-dessus|précédent|(?:que )?(?:me )?(?:encontraste|escribiste|hiciste|dijiste|mencionaste|propusiste|listaste|creaste|diste|comentaste)|anterior|(?:die|das|den|was) du (?:\w+ )?(?:gefunden|geschrieben|gemacht|gesagt|erwähnt|vorgeschlagen|aufgelistet|erstellt|genannt|gegeben|gezeigt|empfohlen) hast|oben|vorhin)\b/,
   },
   {
     name: 'tooMuch',
@@ -253,7 +260,7 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     reason:
       'refers to the items of an earlier answer ("chacun de ces", "cada uno de esos", "jede dieser")',
     pattern:
-      /\b(?:(?:chacun|chacune|tous|toutes) (?:de )?(?:ces|ceux|celles)|(?:cada uno|cada una|todos|todas) (?:de )?(?:esos|esas|estos|estas|ellos|ellas)|(?:jede|jeden|jedes|alle) (?:dieser|davon))\b/,
+      /\b(?:(?:chacun|chacune|tous|toutes) (?:de )?(?:ces|ceux|celles)|(?:chacun|chacune) (?:deux|delles|dentre eux|dentre elles)|(?:cada uno|cada una|todos|todas) (?:de )?(?:esos|esas|estos|estas|ellos|ellas)|cada un[oa]\b(?! de (?:los|las)\b)|(?:jede|jeden|jedes|alle) (?:dieser|davon|einzeln))\b/,
     prior: 2.5,
   },
   {
@@ -286,7 +293,22 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     name: 'itemReference',
     reason: 'refers to an item of an earlier answer',
     pattern:
-      /\b(?:(?:first|second|third|fourth|fifth|sixth|last|other|next|newest|oldest|latest|biggest|largest|smallest|middle|opening|closing|final|ending) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet|entry|line|step|part|bit|verse)|(?:point|option|item|number|line|step|part) \d+|the one|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+      /\b(?:(?:first|second|third|fourth|fifth|sixth|last|other|next|newest|oldest|latest|biggest|largest|smallest|middle|opening|closing|final|ending) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet|entry|line|step|part|bit|verse)|(?:point|option|item|number|line|step|part) \d+|the one|the (?:latter|former)|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+  },
+  {
+    name: 'itemNumberOtherLanguage',
+    reason:
+      'refers to an item of an earlier answer ("le point 3", "el punto cuatro", "Nummer drei")',
+    pattern:
+      /\b(?:numéro|point|étape|idée|option|número|punto|paso|idea|opción|nummer|punkt|schritt|idee) (?:\d+|un|une|deux|trois|quatre|cinq|uno|una|dos|tres|cuatro|cinco|eins|zwei|drei|vier|fünf)\b/,
+  },
+  {
+    name: 'countedReferenceOtherLanguage',
+    reason:
+      'refers to items counted earlier ("les deux premiers", "los tres", "die ersten beiden")',
+    pattern:
+      /\b(?:(?:les|ces|los|las|esos|esas|die|diese|alle) (?:deux|trois|quatre|cinq|dos|tres|cuatro|cinco|zwei|drei|vier|fünf|beiden)|(?:les|los|las|die) (?:premiers|premières|derniers|dernières|primeros|primeras|últimos|últimas|ersten|letzten) (?:deux|trois|dos|tres|zwei|drei|beiden)|(?:tous|toutes) les deux|ambos|ambas|beide)\b/,
+    maxWords: 20,
   },
   {
     name: 'ordinalFragment',
@@ -502,6 +524,11 @@ const STRUCTURAL: readonly StructuralFeature[] = [
   { name: 'words:16+', reason: 'a long, complete request' },
   { name: 'question', reason: 'a question' },
   { name: 'courtesyLead', reason: 'thanks, then a new request', prior: -0.5 },
+  {
+    name: 'newTaskAfterThanks',
+    reason: 'thanks, then "now" and a task of its own',
+    prior: -1,
+  },
   { name: 'intent', reason: 'states its own request' },
   { name: 'asksFact', reason: 'asks a complete factual question' },
   { name: 'elliptical', reason: 'a fragment with no request of its own', prior: 1 },
@@ -524,10 +551,52 @@ const STRUCTURAL: readonly StructuralFeature[] = [
     reason: 'its pronoun has nothing to point at in the message',
     prior: 1,
   },
+  {
+    name: 'antecedentOwn',
+    reason: 'its pronoun points at something the message names itself ("my pan … clean it")',
+    prior: -1,
+  },
+  {
+    name: 'antecedentDefinite',
+    reason: 'its pronoun may point at something named with "the" earlier in the message',
+  },
+  {
+    name: 'namesThenAsks',
+    reason: 'names its own subject, then asks or acts on it ("my pan is rusty, how …")',
+    prior: -0.5,
+  },
+  { name: 'opensPersonal', reason: 'opens on the writer’s own situation ("my …", "i have …")' },
+  {
+    name: 'ordinalHead',
+    reason: 'picks an item out by its rank ("the newest", "la dernière", "die ersten beiden")',
+    prior: 0.5,
+  },
+  {
+    name: 'rankScoped',
+    reason: 'ranks within a set it names itself ("the oldest university in europe")',
+    prior: -0.5,
+  },
+  {
+    name: 'rankNamesKind',
+    reason: 'ranks a kind of thing the earlier turns did not name ("the biggest planet")',
+    prior: -0.5,
+  },
+  {
+    name: 'rankUnscoped',
+    reason: 'ranks within a set it does not name ("the last spreadsheet")',
+    prior: 0.5,
+  },
   { name: 'confirmation', reason: 'confirms a proposal', prior: CUE_PRIOR },
   { name: 'previousAsks', reason: 'the previous answer asked a question' },
   { name: 'previousList', reason: 'the previous answer was a list' },
   { name: 'previousShort', reason: 'the previous answer was short' },
+  { name: 'sharesAnswerWord', reason: 'repeats a word of the previous answer' },
+  { name: 'sharesRequestWord', reason: 'repeats a word of the previous request' },
+  {
+    name: 'itemOfList',
+    reason: 'refers to an item of the list the previous answer gave',
+    prior: 1,
+  },
 ];
 
 export const FEATURE_NAMES: readonly string[] = [
@@ -583,6 +652,30 @@ export function firstPronoun(words: string[]): number {
   return -1;
 }
 
+export const NEW_TASK_LEAD = /^(?:now|next|ahora|maintenant|jetzt|nun)\b/;
+const NEW_TASK_LEAD_REACH = 5;
+
+/**
+ * Whether "now …" near the start opens a task with no reference back: "now write me a haiku
+ * about tea", "that worked. next, list the files in scripts" ("now make it shorter" refers back).
+ */
+export function opensNewTask(words: string[]): boolean {
+  const reach = Math.min(words.length, NEW_TASK_LEAD_REACH);
+  for (let i = 0; i < reach; i++) {
+    if (!NEW_TASK_LEAD.test(words[i])) continue;
+    if (i > 0 && !/[,;:.!?]$/.test(words[i - 1])) return false;
+    const rest = words.slice(i + 1);
+    const text = rest.join(' ');
+    return (
+      contentWords(rest) >= 2 &&
+      firstPronoun(rest) < 0 &&
+      !innerReference(rest).ordinalHead &&
+      !CUES.some((cue) => !cue.name.startsWith('now') && cue.pattern.test(text))
+    );
+  }
+  return false;
+}
+
 export function isBareConfirmation(words: string[]): boolean {
   const plain = words.map((word) => word.replace(/[^a-zà-ÿ-]/g, '')).filter(Boolean);
   return (
@@ -606,4 +699,282 @@ export function asksSomething(answer: string): boolean {
 export function isList(answer: string): boolean {
   const lines = answer.split('\n').filter((line) => line.trim() !== '').length;
   return lines >= 3 || /(?:^|\s)(?:1[.)]|-|\*) /.test(answer) || answer.split(',').length >= 4;
+}
+
+/** Determiners that introduce something the message names itself: "a tick", "my pan", "une tache". */
+const OWN_DETERMINERS = new Set(
+  (
+    'a an my our his her their some another ' +
+    'un une mon ma mes notre nos son sa ses des ' +
+    'un una unos unas mi mis nuestro nuestra nuestros nuestras su sus ' +
+    'ein eine einen einem einer mein meine meinen meinem meiner unser unsere unseren unserem'
+  ).split(' '),
+);
+/** "three job offers" names things; "the three", "all three" count those of an earlier answer. */
+const NUMBER_WORDS = new Set(
+  (
+    'two three four five six seven eight nine ten deux trois quatre cinq dos tres cuatro cinco ' +
+    'zwei drei vier fünf'
+  ).split(' '),
+);
+/** Definite articles: "the poem" may be the message's own or an earlier answer's. */
+const DEFINITE_ARTICLES = new Set(
+  'the le la les du au aux el los las del al der die das den dem im am beim vom zum zur'.split(' '),
+);
+/** Generic nouns FUNCTION_WORDS counts as naming nothing, which a pronoun can still point at. */
+const GENERIC_NOUNS = new Set(['file', 'files', 'folder', 'folders', 'thing', 'things', 'part']);
+/** After a determiner these make a reference, not a named thing: "the second one", "the rest". */
+const REFERRING_HEADS = new Set([
+  ...ORDINALS.split('|'),
+  ...ORDINALS_OTHER_LANGUAGES.split('|').filter((ordinal) => /^\p{L}+$/u.test(ordinal)),
+  ...'same rest others one ones two three four five both all each latter former'.split(' '),
+  ...'même mêmes autre autres mismo misma otro otra otros otras gleiche selbe andere anderen'.split(
+    ' ',
+  ),
+]);
+/** Pronouns of the other languages a thing named earlier in the message can be pointed at with. */
+const OTHER_PRONOUNS = new Set(
+  (
+    'ça cela il elle ils elles lui leur eux ' +
+    'eso esto ello él ella ellos ellas ' +
+    'ihn ihm ihnen sie dies davon darin damit dafür daran darüber dazu'
+  ).split(' '),
+);
+const OPENS_PERSONAL =
+  /^(?:my|our|i|im|ive|we|were|weve|theres|there is|there are|mon|ma|mes|notre|nos|je|jai|il y a|mi|mis|nuestro|nuestra|tengo|hay|mein|meine|meinem|unser|unsere|ich|wir|es gibt)\b/u;
+const ANTECEDENT_REACH = 30;
+/** Bump when innerReference() changes what it finds: the history weights must be re-trained. */
+export const INNER_REFERENCE_REVISION = 3;
+
+/** What a pronoun of the message can point at inside the message, and how the message opens. */
+export interface InnerReference {
+  /**
+   * A rank with nothing named after it picks an item out of something earlier: "the newest",
+   * "rename the oldest to …", "the first three", "la plus récente"; "the first law of
+   * thermodynamics" and "der erste Bundeskanzler" name their own subject.
+   */
+  ordinalHead: boolean;
+  /**
+   * A rank needs the set it ranks in: 1 when the message gives it ("the oldest university in
+   * europe", "the first woman to win …", "la plus longue rivière de France"), 2 when it does not
+   * and an earlier answer must ("the last spreadsheet", "is the third command safe?"), 0 no rank.
+   */
+  rankScope: 0 | 1 | 2;
+  /** The word naming what an unscoped rank ranks ("planet" in "the biggest planet"), or ''. */
+  rankNoun: string;
+  /**
+   * What the message names before its first pronoun: 2 a thing of its own (an indefinite or
+   * possessive noun phrase, a number of things, a file name), 1 only a definite one ("the poem"),
+   * 0 nothing (or no pronoun at all).
+   */
+  antecedent: 0 | 1 | 2;
+  /** The first clause names a thing (same scale) and more follows: "my pan is rusty, how …". */
+  namesThenAsks: boolean;
+  opensPersonal: boolean;
+}
+
+/**
+ * Looks for the thing a pronoun points at inside the message: "my cast iron pan is rusty, how do I
+ * clean it", "écris un poème et donne-lui un titre", "mi gato … hacer eso". One pass over the
+ * opening words; `words` are lower-cased, without apostrophes.
+ */
+export function innerReference(words: string[]): InnerReference {
+  const reach = Math.min(words.length, ANTECEDENT_REACH);
+  let named: 0 | 1 | 2 = 0;
+  let antecedent: 0 | 1 | 2 = 0;
+  let firstClause: 0 | 1 | 2 | -1 = -1;
+  let ordinalHead = false;
+  let rankScope: 0 | 1 | 2 = 0;
+  let rankNoun = '';
+  let pointed = false;
+  for (let i = 0; i < reach; i++) {
+    const word = words[i];
+    const plain = word.replace(/[^\p{L}\p{N}-]/gu, '');
+    if (DEFINITE_ARTICLES.has(plain)) {
+      ordinalHead ||= ranksWithoutNoun(words, i + 1);
+      if (rankScope === 0) {
+        rankScope = scopeOfRank(words, i + 1);
+        if (rankScope === 2) rankNoun = nounAfterRank(words, i + 1);
+      }
+    }
+    if (pointed) continue;
+    if (isPointer(plain, words, i)) {
+      antecedent = named;
+      pointed = true;
+      continue;
+    }
+    const endsClause = /[,;:.!?]$/.test(word) || /^[-–—]$/.test(words[i + 1] ?? '');
+    if (/\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u.test(word)) named = 2;
+    else if (endsClause && i < 3 && named === 0 && isTopic(words, i)) named = 2;
+    else if (!/[,;:.!?]$/.test(word))
+      named = Math.max(named, namedAfter(plain, words, i)) as 0 | 1 | 2;
+    if (firstClause < 0 && endsClause && words.length - i > 2) firstClause = named;
+  }
+  return {
+    ordinalHead,
+    rankScope,
+    rankNoun,
+    antecedent,
+    namesThenAsks: firstClause > 0,
+    opensPersonal: OPENS_PERSONAL.test(words.slice(0, 3).join(' ')),
+  };
+}
+
+const RANKS: ReadonlySet<string> = new Set([
+  ...ORDINALS.split('|'),
+  ...ORDINALS_OTHER_LANGUAGES.split('|').filter((ordinal) => /^\p{L}+$/u.test(ordinal)),
+]);
+const COUNTING_WORDS =
+  /^(?:all|those|these|alle|ces|esos|esas|step|point|option|item|number|line|part|numéro|étape|número|punto|paso|nummer|punkt|schritt)$/;
+const RANK_MODIFIERS = new Set(['most', 'plus', 'más', 'moins', 'menos']);
+
+/** Whether words[at] is a rank ("newest", "plus récente") with no named thing after it. */
+function ranksWithoutNoun(words: string[], at: number): boolean {
+  let i = at;
+  if (RANK_MODIFIERS.has(words[i] ?? '')) i++;
+  const rank = words[i]?.replace(/[^\p{L}]/gu, '') ?? '';
+  if (!RANKS.has(rank) && !(i > at && rank.length >= 4)) return false;
+  if (/[,;:.!?]$/.test(words[i])) return true;
+  const next = words[i + 1]?.replace(/[^\p{L}\p{N}]/gu, '') ?? '';
+  return next === '' || NUMBER_WORDS.has(next) || /^\d+$/.test(next) || FUNCTION_WORDS.has(next);
+}
+
+/** Words that open the set a rank is taken in: "of", "in", "to win", "de", "der Welt", "que". */
+const SCOPE_WORDS = new Set(
+  (
+    'of in on at by to among ever from within that who which where ' +
+    'de du des del en dans à au qui que ' +
+    'im der des von auf unter zu seit die'
+  ).split(' '),
+);
+const SCOPE_REACH = 4;
+const MORE_WORDS = new Set([
+  'more',
+  'other',
+  'autres',
+  'más',
+  'otros',
+  'otras',
+  'weitere',
+  'andere',
+]);
+
+/** Whether words[at] is a rank and, if so, whether the words after it give the set it ranks in. */
+function scopeOfRank(words: string[], at: number): 0 | 1 | 2 {
+  let i = at;
+  if (RANK_MODIFIERS.has(words[i] ?? '')) i++;
+  if (!RANKS.has(words[i]?.replace(/[^\p{L}]/gu, '') ?? '')) return 0;
+  for (let j = i; j < Math.min(words.length, i + SCOPE_REACH); j++) {
+    if (j > i && SCOPE_WORDS.has(words[j].replace(/[^\p{L}]/gu, ''))) return 1;
+    if (/[,;:.!?]$/.test(words[j])) return 2;
+  }
+  return 2;
+}
+
+/** The first word after the rank(s) at `at` when it names something: "biggest planet" → "planet". */
+function nounAfterRank(words: string[], at: number): string {
+  let i = at;
+  while (i < words.length) {
+    const plain = words[i].replace(/[^\p{L}]/gu, '');
+    if (!RANKS.has(plain) && !RANK_MODIFIERS.has(plain)) break;
+    i++;
+  }
+  const noun = words[i]?.replace(/[^\p{L}]/gu, '') ?? '';
+  const names =
+    noun.length >= 4 &&
+    !FUNCTION_WORDS.has(noun) &&
+    !NUMBER_WORDS.has(noun) &&
+    !PRONOUNS.has(noun) &&
+    !OTHER_PRONOUNS.has(noun);
+  return names ? noun : '';
+}
+
+/** Nouns that name the items of an earlier answer ("the third command", "la dernière recette"). */
+export const ITEM_NOUNS: ReadonlySet<string> = new Set(
+  (
+    'option options item items point points paragraph section idea ideas result ' +
+    'results link links sentence bullet entry line lines step steps part verse command commands ' +
+    'tip tips recipe version report video match log logs suggestion example question answer ' +
+    'idée idées fichier fichiers étape recette lien ligne rapport exemple question réponse ' +
+    'idea ideas opción archivo archivos punto paso receta enlace línea informe ejemplo pregunta ' +
+    'idee ideen datei dateien punkt schritt rezept zeile bericht beispiel frage antwort'
+  ).split(' '),
+);
+
+/** 2 when `plain` opens a noun phrase of the message's own, 1 a definite one, else 0. */
+function namedAfter(plain: string, words: string[], at: number): 0 | 1 | 2 {
+  const counted = NUMBER_WORDS.has(plain) || /^\d+$/.test(plain);
+  if (counted) {
+    // "the three", "all three", "step 3" count or number items of an earlier answer; "two more
+    // variants" asks for more of them.
+    const before = words[at - 1]?.replace(/[^\p{L}]/gu, '') ?? '';
+    if (DEFINITE_ARTICLES.has(before) || COUNTING_WORDS.test(before)) return 0;
+    if (MORE_WORDS.has(words[at + 1]?.replace(/[^\p{L}]/gu, '') ?? '')) return 0;
+  }
+  const own = counted || OWN_DETERMINERS.has(plain);
+  if (!own && !DEFINITE_ARTICLES.has(plain)) return 0;
+  for (let j = at + 1; j <= at + 2 && j < words.length; j++) {
+    const next = words[j].replace(/[^\p{L}\p{N}]/gu, '');
+    if (next.length < 2 || REFERRING_HEADS.has(next) || PRONOUNS.has(next)) return 0;
+    if (GENERIC_NOUNS.has(next) || !FUNCTION_WORDS.has(next)) return own ? 2 : 1;
+    if (/[,;:.!?]$/.test(words[j])) return 0;
+  }
+  return 0;
+}
+
+/**
+ * Whether the opening words up to `end` are content words only, a bare topic before a break:
+ * "kombucha - is it actually good for you?", "coffee stains, how do i get them out".
+ */
+function isTopic(words: string[], end: number): boolean {
+  for (let i = 0; i <= end; i++) {
+    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    if (plain.length < 3 || FUNCTION_WORDS.has(plain) || PRONOUNS.has(plain)) return false;
+  }
+  return true;
+}
+
+/** A word that points at something rather than naming it, in any of the four languages. */
+function isPointer(plain: string, words: string[], at: number): boolean {
+  // "there is mould behind my wardrobe" points at nothing; "put it in there" does.
+  if (plain === 'theres') return false;
+  if (plain === 'there') return !/^(?:is|are|was|were|s)$/.test(words[at + 1] ?? '');
+  if (PRONOUNS.has(plain) || OTHER_PRONOUNS.has(plain)) return true;
+  // French imperative clitics ("donne-lui", "rends-la"); Spanish clitics on an infinitive or
+  // gerund ("quitarla", "superarlo"); German "das" closing a clause ("woran liegt das?").
+  if (/\p{L}-(?:le|la|les|lui|leur|en|y)$/u.test(plain)) return true;
+  if (/\p{L}{2}(?:ar|er|ir|ando|iendo)(?:se)?(?:lo|la|los|las|le|les)$/u.test(plain)) return true;
+  if (plain === 'lo') return !/^(?:que|mismo|de|más|mejor|peor)$/.test(words[at + 1] ?? '');
+  if (plain === 'das') {
+    return (
+      /[?!.,]$/.test(words[at]) ||
+      at === words.length - 1 ||
+      /^(?:wieder|weg|auch|so|noch|mal|denn|eigentlich|bitte|normal|gefährlich)\b/.test(
+        words[at + 1] ?? '',
+      )
+    );
+  }
+  return false;
+}
+
+const SHARED_PREFIX = 5;
+
+/**
+ * Whether the message repeats a word (its first five letters, so "recipe" meets "recipes") of
+ * an earlier text: "explain the race condition one" after "… a race condition in the cart …".
+ * Only words of four letters or more that name something count.
+ */
+export function sharesWord(words: string[], earlier: string): boolean {
+  const reach = Math.min(words.length, ANTECEDENT_REACH);
+  const stems: string[] = [];
+  for (let i = 0; i < reach; i++) {
+    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    if (plain.length >= 4 && !FUNCTION_WORDS.has(plain)) stems.push(plain.slice(0, SHARED_PREFIX));
+  }
+  if (stems.length === 0) return false;
+  const text = earlier.toLowerCase();
+  for (const match of text.matchAll(/[\p{L}\p{N}]{4,}/gu)) {
+    if (stems.includes(match[0].slice(0, SHARED_PREFIX))) return true;
+  }
+  return false;
 }

@@ -19,10 +19,16 @@ import {
   FEATURE_REASONS,
   firstPronoun,
   FUNCTION_WORDS,
+  INNER_REFERENCE_REVISION,
   hasEarlierClause,
+  innerReference,
   isBareConfirmation,
   isList,
+  ITEM_NOUNS,
+  NEW_TASK_LEAD,
+  opensNewTask,
   PRONOUNS,
+  sharesWord,
 } from './history-cues.js';
 import { HISTORY_WEIGHTS } from './router-weights.js';
 import type { HistoryTurn } from './routing.types.js';
@@ -56,6 +62,17 @@ const GRAM_WEIGHT = 3;
 const NEEDS_HISTORY_AT = 0.4;
 
 const INDEX = new Map(FEATURE_NAMES.map((name, index) => [name, index]));
+/** Cues that pick items out of an earlier answer: with a list before them, `itemOfList`. */
+const ITEM_CUES: ReadonlySet<string> = new Set([
+  'itemReference',
+  'itemNumberOtherLanguage',
+  'ordinalFragment',
+  'ordinalOtherLanguage',
+  'countedReference',
+  'countedReferenceOtherLanguage',
+  'eachOfThose',
+  'eachOfThoseOtherLanguage',
+]);
 
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
@@ -73,6 +90,10 @@ export const HISTORY_FEATURE_SCHEMA = hashString(
     COURTESY_LEAD: COURTESY_LEAD.source,
     confirmations: [...CONFIRMATION_WORDS, ...CONFIRMATION_LEADS],
     PRONOUNS: [...PRONOUNS],
+    ITEM_CUES: [...ITEM_CUES],
+    ITEM_NOUNS: [...ITEM_NOUNS],
+    NEW_TASK_LEAD: NEW_TASK_LEAD.source,
+    innerReference: INNER_REFERENCE_REVISION,
   }),
 );
 
@@ -96,6 +117,9 @@ export class HistoryJudge {
   };
   private readonly active = new Int32Array(FEATURE_NAMES.length);
   private activeCount = 0;
+  private previousList = false;
+  /** A rank with no set of its own ("the newest", "the last spreadsheet"): an item cue. */
+  private picksItem = false;
 
   constructor(encoded: EncodedWeights = HISTORY_WEIGHTS) {
     this.weights = decodeWeights(encoded, {
@@ -180,6 +204,7 @@ export class HistoryJudge {
     );
     if (text.endsWith('?')) this.mark('question');
     if (courtesyLead) this.mark('courtesyLead');
+    if (courtesyLead && opensNewTask(words)) this.mark('newTaskAfterThanks');
     if (intentCount(signals) > 0) this.mark('intent');
     const c = signals.cues;
     if (c.quickFact + c.unit + c.translate + c.brevity > 0 && count >= 2) this.mark('asksFact');
@@ -204,21 +229,46 @@ export class HistoryJudge {
       if (pronounAt <= 2) this.mark('pronounEarly');
       this.mark(hasEarlierClause(words, pronounAt) ? 'antecedentInside' : 'pronounUnbound');
     }
-    if (isBareConfirmation(words)) this.mark('confirmation');
+    const inner = innerReference(words);
+    if (inner.antecedent === 2) this.mark('antecedentOwn');
+    else if (inner.antecedent === 1) this.mark('antecedentDefinite');
+    if (inner.namesThenAsks) this.mark('namesThenAsks');
+    if (inner.opensPersonal) this.mark('opensPersonal');
     const previous = lastAnswer(history);
+    const request = lastRequest(history);
+    const namesKind =
+      inner.rankScope === 2 &&
+      inner.rankNoun !== '' &&
+      !ITEM_NOUNS.has(inner.rankNoun) &&
+      !sharesWord([inner.rankNoun], `${request ?? ''} ${previous ?? ''}`);
+    this.picksItem = inner.ordinalHead || (inner.rankScope === 2 && !namesKind);
+    if (inner.ordinalHead) this.mark('ordinalHead');
+    if (inner.rankScope === 1) this.mark('rankScoped');
+    else if (namesKind) this.mark('rankNamesKind');
+    else if (inner.rankScope === 2) this.mark('rankUnscoped');
+    if (isBareConfirmation(words)) this.mark('confirmation');
+    this.previousList = false;
     if (previous !== undefined) {
       if (asksSomething(previous)) this.mark('previousAsks');
-      if (isList(previous)) this.mark('previousList');
+      this.previousList = isList(previous);
+      if (this.previousList) this.mark('previousList');
       if (previous.length <= 60) this.mark('previousShort');
+      if (sharesWord(words, previous)) this.mark('sharesAnswerWord');
     }
+    if (request !== undefined && sharesWord(words, request)) this.mark('sharesRequestWord');
   }
 
   private markCues(text: string, words: number, pasted: boolean): void {
+    let item = false;
     for (const cue of CUES) {
       if (cue.maxWords !== undefined && words > cue.maxWords) continue;
       if (cue.skipWhenPasted && pasted) continue;
-      if (cue.pattern.test(text)) this.mark(`cue:${cue.name}`);
+      if (cue.pattern.test(text)) {
+        this.mark(`cue:${cue.name}`);
+        item ||= ITEM_CUES.has(cue.name);
+      }
     }
+    if ((item || this.picksItem) && this.previousList) this.mark('itemOfList');
   }
 
   /** The named feature that pushed hardest towards the decision, as a reason. */
@@ -277,6 +327,13 @@ function looksPasted(message: string): boolean {
 function lastAnswer(history: HistoryTurn[]): string | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     if (history[i].role === 'assistant') return history[i].content.slice(0, SCANNED_CHARS * 2);
+  }
+  return undefined;
+}
+
+function lastRequest(history: HistoryTurn[]): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i].role === 'user') return history[i].content.slice(0, SCANNED_CHARS);
   }
   return undefined;
 }
