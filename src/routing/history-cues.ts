@@ -593,6 +593,11 @@ const STRUCTURAL: readonly StructuralFeature[] = [
   { name: 'sharesAnswerWord', reason: 'repeats a word of the previous answer' },
   { name: 'sharesRequestWord', reason: 'repeats a word of the previous request' },
   {
+    name: 'repeatsRequest',
+    reason: 'asks an earlier request of the conversation again',
+    prior: -1,
+  },
+  {
     name: 'itemOfList',
     reason: 'refers to an item of the list the previous answer gave',
     prior: 1,

@@ -100,6 +100,9 @@ describe('needsHistory', () => {
     ['thanks! now list what is in the docs folder', squared],
     ['thank you! next: who painted the night watch?', invoices],
     ['what is 12 times 4?', squared],
+    // Asked again: as self-contained as the first time, so the repeat hits the context-free cache.
+    ['What is the capital of France', capitalOfFrance],
+    ['define entropy in one line', [...capitalOfFrance, ...squared]],
   ])('treats %j as self-contained', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(false);
   });

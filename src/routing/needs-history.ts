@@ -248,14 +248,20 @@ export class HistoryJudge {
     else if (inner.rankScope === 2) this.mark('rankUnscoped');
     if (isBareConfirmation(words)) this.mark('confirmation');
     this.previousList = false;
+    // A question asked again is as self-contained as it was the first time; the words it shares with
+    // its own earlier answer are no reference to it.
+    const repeated = asksAgain(text, history);
+    if (repeated) this.mark('repeatsRequest');
     if (previous !== undefined) {
       if (asksSomething(previous)) this.mark('previousAsks');
       this.previousList = isList(previous);
       if (this.previousList) this.mark('previousList');
       if (previous.length <= 60) this.mark('previousShort');
-      if (sharesWord(words, previous)) this.mark('sharesAnswerWord');
+      if (!repeated && sharesWord(words, previous)) this.mark('sharesAnswerWord');
     }
-    if (request !== undefined && sharesWord(words, request)) this.mark('sharesRequestWord');
+    if (!repeated && request !== undefined && sharesWord(words, request)) {
+      this.mark('sharesRequestWord');
+    }
   }
 
   private markCues(text: string, words: number, pasted: boolean): void {
@@ -329,6 +335,24 @@ function lastAnswer(history: HistoryTurn[]): string | undefined {
     if (history[i].role === 'assistant') return history[i].content.slice(0, SCANNED_CHARS * 2);
   }
   return undefined;
+}
+
+/**
+ * Whether an earlier request of the window is this message (`text`, normalised for cues), but for its
+ * closing marks.
+ */
+function asksAgain(text: string, history: HistoryTurn[]): boolean {
+  const asked = withoutClosingMarks(text);
+  return history.some(
+    (turn) =>
+      turn.role === 'user' &&
+      turn.content.length <= 2 * text.length + 16 &&
+      withoutClosingMarks(normaliseForCues(turn.content.slice(0, SCANNED_CHARS))) === asked,
+  );
+}
+
+function withoutClosingMarks(text: string): string {
+  return text.replace(/[\s?!.]+$/u, '');
 }
 
 function lastRequest(history: HistoryTurn[]): string | undefined {
