@@ -68,6 +68,9 @@ describe('RATE_LIMIT_PER_MINUTE, shared by two instances on one Redis', () => {
     for (let i = 0; i < 3; i++) await chat(solo, solo.alice, { message: `ok ${i}` }).expect(200);
     await chat(solo, solo.alice, { message: 'over' }).expect(429);
     await chat(solo, solo.alice, { message: 'over', conversation_id: 'c_missing' }).expect(429);
+    // Over the limit, an invalid request learns when to come back too.
+    const refused = await chat(solo, solo.alice, { message: ' ' }).expect(429);
+    expect(refused.headers['retry-after']).toBeDefined();
   });
 
   it("counts a /v1 completion for an unknown model, and answers 429 in OpenAI's shape", async () => {
@@ -81,6 +84,7 @@ describe('RATE_LIMIT_PER_MINUTE, shared by two instances on one Redis', () => {
     const limited = await complete('direct').expect(429);
     expect(limited.body).toMatchObject({ error: { type: 'rate_limit_error' } });
     expect(limited.headers['retry-after']).toBeDefined();
+    await complete('gpt-4o').expect(429);
   });
 
   it('holds on the embedded store too, and a streamed turn over the limit is a plain 429', async () => {

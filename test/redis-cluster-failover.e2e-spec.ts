@@ -27,6 +27,7 @@ if (!available) {
 
 const PATHS = ['direct', 'ultrafast', 'orchestrated'];
 const WORKERS = 12;
+const TURNS_FROZEN = 96;
 
 interface Sent {
   user: 'alice' | 'bob';
@@ -183,6 +184,51 @@ failoverSuite('a Redis Cluster master failing over under load', () => {
         expect(questions.filter((question) => !mayBeStored.has(question))).toEqual([]);
       }
     }
+  }, 60_000);
+
+  it('waits for a replica on every turn, and a frozen replica neither stalls nor fails its shard', async () => {
+    fake.respondWith(() => ({ text: `answer ${randomUUID()}` }));
+    const [a, b] = apps;
+    const master = await cluster.masterOf(`chat:{${a.bobId}}`);
+    const replica = await cluster.replicaOf(master);
+    const conversationId = await newConversation(a, a.bob);
+    const turn = (t: TestApp, i: number) =>
+      request(t.http)
+        .post('/api/v1/chat/direct')
+        .set(t.bob)
+        .send({ message: `turn ${i}`, conversation_id: conversationId });
+
+    const waitsBefore = await cluster.calls(master, 'wait');
+    for (let i = 0; i < 3; i++) await turn(a, i).expect(200);
+    expect((await cluster.calls(master, 'wait')) - waitsBefore).toBeGreaterThanOrEqual(3);
+
+    // The replica hangs while answers keep arriving: each WAIT would hold the master's connection
+    // (and every read of the shard behind it) for its whole timeout, one after another.
+    fake.respondWith(() => ({
+      delayMs: 50 + Math.floor(Math.random() * 600),
+      then: { text: `answer ${randomUUID()}` },
+    }));
+    cluster.freeze(replica, true);
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: TURNS_FROZEN }, async (_, i) => {
+          const t = i % 2 === 0 ? a : b;
+          const [written, read] = await Promise.all([
+            turn(t, 100 + i),
+            request(t.http).get(`/api/v1/conversations/${conversationId}`).set(t.bob),
+          ]);
+          return [written.status, read.status];
+        }),
+      );
+      expect(countBy(statuses.flat())).toEqual({ 200: 2 * TURNS_FROZEN });
+    } finally {
+      cluster.freeze(replica, false);
+    }
+    const { body } = await request(a.http)
+      .get(`/api/v1/conversations/${conversationId}?limit=1000`)
+      .set(a.bob)
+      .expect(200);
+    expect((body as { messages: unknown[] }).messages).toHaveLength(2 * (3 + TURNS_FROZEN));
   }, 60_000);
 });
 

@@ -76,7 +76,7 @@ clusterSuite('two instances on one Redis Cluster', () => {
         .set(t.alice)
         .send({ message, conversation_id: conversationId });
 
-    it('runs conversations, every chat route and the cache without a cross-slot error', async () => {
+    it('runs conversations, every chat route, /v1 and the cache without a cross-slot error', async () => {
       const api = () => request(a.http);
       const { body: created } = await api().post('/api/v1/conversations').set(a.alice).send({});
       const id = created.conversation_id;
@@ -87,6 +87,16 @@ clusterSuite('two instances on one Redis Cluster', () => {
       await say(a, 'ultrafast', 'And Germany?', id).expect(200);
       await say(a, 'orchestrated', 'thanks!', id).expect(200);
       await say(a, 'orchestrated/route', 'And Italy?', id).expect(200);
+      await say(a, 'mcp-agent', 'Any tools?', id).expect(200);
+      await request(a.http)
+        .post('/v1/chat/completions')
+        .set(a.alice)
+        .send({
+          model: 'direct',
+          messages: [{ role: 'user', content: 'And Spain?' }],
+          metadata: { conversation_id: id },
+        })
+        .expect(200);
 
       await api()
         .patch(`/api/v1/conversations/${id}`)
@@ -94,7 +104,7 @@ clusterSuite('two instances on one Redis Cluster', () => {
         .send({ title: 'x' })
         .expect(200);
       const list = await api().get('/api/v1/conversations').set(a.alice).expect(200);
-      expect(list.body.items[0]).toMatchObject({ conversation_id: id, message_count: 10 });
+      expect(list.body.items[0]).toMatchObject({ conversation_id: id, message_count: 14 });
       await api().delete(`/api/v1/conversations/${id}`).set(a.alice).expect(204);
       await api().get(`/api/v1/conversations/${id}`).set(a.alice).expect(404);
       await api().get('/health/ready').expect(200);

@@ -77,7 +77,7 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
       outcome_unknown:
         'The store did not confirm saving this turn, so it may or may not be in the conversation. ' +
         'Retry with the same Idempotency-Key to get the saved answer (or a new one if it was not ' +
-        'saved); without a key, read the conversation before retrying',
+        'saved); without a key, wait a few seconds, then read the conversation before retrying',
       credentials_refused: 'The model provider refused our credentials',
     },
   },

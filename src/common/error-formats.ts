@@ -12,13 +12,14 @@ export type ErrorFormat = (body: ErrorResponseDto, exception: unknown) => unknow
 export class ErrorFormats {
   private readonly formats: Array<[prefix: string, format: ErrorFormat]> = [];
 
-  /** `prefix` is a path without a trailing slash (`/v1`): it and every path below it. */
+  /** `prefix` is a lower-case path without a trailing slash (`/v1`): it and every path below it. */
   register(prefix: string, format: ErrorFormat): void {
     this.formats.push([prefix, format]);
   }
 
   bodyFor(url: string | undefined, body: ErrorResponseDto, exception: unknown): unknown {
-    const path = url?.split('?', 1)[0];
+    // Lower-cased: Express routes paths case-insensitively, so `/V1/…` reaches the /v1 door too.
+    const path = url?.split('?', 1)[0].toLowerCase();
     const format = this.formats.find(
       ([prefix]) => path === prefix || path?.startsWith(`${prefix}/`),
     )?.[1];

@@ -26,7 +26,7 @@ export class WriteOutcomeUnknownError extends HttpException {
     super(
       'The store did not confirm saving this turn, so it may or may not be in the conversation. ' +
         'Retry with the same Idempotency-Key to get the saved answer (or a new one if it was not ' +
-        'saved); without a key, read the conversation before retrying',
+        'saved); without a key, wait a few seconds, then read the conversation before retrying',
       HttpStatus.SERVICE_UNAVAILABLE,
       { cause },
     );

@@ -73,7 +73,7 @@ function settingsOf(body: ChatCompletionRequest, system: string): AnswerSettings
 
 function conversationIdOf(body: ChatCompletionRequest): string | undefined {
   const id = body.metadata?.conversation_id;
-  if (id === undefined) return undefined;
+  if (id === undefined || id === null) return undefined;
   if (typeof id !== 'string' || !CONVERSATION_ID_PATTERN.test(id)) {
     throw new UnsupportedParameterError(
       'metadata.conversation_id',

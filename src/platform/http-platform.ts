@@ -34,6 +34,13 @@ export function enableCors(app: INestApplication, config: AppConfig): void {
   app.enableCors({
     origin: config.http.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Route', 'X-Model', 'X-Cached'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'X-Should-Retry',
+      'X-Route',
+      'X-Model',
+      'X-Cached',
+    ],
   });
 }

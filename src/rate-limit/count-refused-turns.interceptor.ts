@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { catchError, Observable } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/principal.decorator.js';
-import { ModelNotFoundError } from '../common/errors.js';
+import { ModelNotFoundError, RateLimitedError } from '../common/errors.js';
 import { rawHttp } from '../common/request-id.js';
 import { COUNTED_BY_TURN } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.service.js';
@@ -34,7 +34,11 @@ export class CountRefusedTurnsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError(async (error: unknown) => {
         if (refusedBeforeTurn(error) && principal !== undefined) {
-          await this.limiter.charge(principal).catch(() => undefined);
+          // Over the limit, the 429 wins (so the client learns when to come back); a store fault
+          // leaves the refusal as it was.
+          await this.limiter.charge(principal).catch((chargeError: unknown) => {
+            if (chargeError instanceof RateLimitedError) throw chargeError;
+          });
         }
         throw error;
       }),

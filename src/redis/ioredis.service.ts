@@ -76,6 +76,11 @@ function reconnectDelay(attempt: number): number {
 }
 
 type Client = Redis | Cluster;
+
+interface ReplicaWait {
+  current: Promise<void>;
+  next?: Promise<void>;
+}
 type ScriptCommand = (...args: StoreValue[]) => Promise<unknown>;
 
 export class IoRedisService extends RedisService implements OnApplicationShutdown {
@@ -85,6 +90,8 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   private readonly definedScripts = new Set<string>();
   /** Masters (host:port) whose last replicated write no replica acknowledged, until when. */
   private readonly unreplicatedUntil = new Map<string, number>();
+  /** Per master, the WAIT in flight and the one queued behind it. */
+  private readonly replicaWaits = new Map<string, ReplicaWait>();
 
   /** `roundTrips` counts each batch, transaction and script call (redis_round_trips_total). */
   constructor(
@@ -122,19 +129,22 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   }
 
   /**
-   * Runs a script. A script with `waitForReplica`, on a cluster whose master for `keys[0]` has a replica, is
-   * pipelined with `WAIT 1` to that master, so it resolves once a replica has the write too (one round
-   * trip); if no replica acknowledges within REPLICA_ACK_TIMEOUT_MS the write stands on the master's
-   * word alone, and that master's writes stop waiting for UNREPLICATED_BACKOFF_MS (a dead replica would
-   * otherwise hold every write, and everything behind it on the connection, for the whole timeout).
+   * Runs a script. A script with `waitForReplica`, on a cluster whose master for `keys[0]` has a
+   * replica, resolves only once a replica has the write too (see `replicaAck`).
    */
   async runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
     const name = this.define(script, keys.length);
     this.roundTrips?.inc();
-    const master = script.waitForReplica ? this.replicatedMaster(keys[0]) : undefined;
-    return this.guard(() =>
-      master ? this.runAndWait(name, keys, args, master) : this.call(name, keys, args),
-    );
+    return this.guard(async () => {
+      const value = await this.call(name, keys, args);
+      if (script.waitForReplica) {
+        // It ran; a WAIT without a reply (the master died meanwhile) leaves its fate unknown.
+        await this.replicaAck(keys[0]).catch((error: unknown) => {
+          throw new StoreUnavailableError(error, 'maybe');
+        });
+      }
+      return value;
+    });
   }
 
   /**
@@ -170,33 +180,38 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
     return command.call(this.client, ...keys, ...args);
   }
 
-  private async runAndWait(
-    name: string,
-    keys: string[],
-    args: StoreValue[],
-    master: string,
-  ): Promise<unknown> {
-    const pipeline = this.client.pipeline([
-      [name, ...keys, ...args],
-      ['wait', 1, REPLICA_ACK_TIMEOUT_MS],
-    ]);
-    const replies = await pipeline.exec();
-    if (!replies) throw new StoreUnavailableError('no reply');
-    const [[error, value], [waitError, acks]] = replies;
-    if (!error) {
-      // It ran; a WAIT without a reply (the master died meanwhile) leaves its fate unknown.
-      if (waitError) throw new StoreUnavailableError(waitError, 'maybe');
-      this.noteAcks(master, acks);
-      return value;
-    }
-    if (!(isReply(error) && REDIRECTED.test(error.message))) throw error;
-    // Refused where the slot map sent it (the slot moved, or a failover is under way): nothing ran.
-    // The ordinary path follows redirections; then the WAIT goes to the slot's master, which ran it
-    // (during a resharding, an ASK may have sent it to the slot's next master instead).
-    const result = await this.call(name, keys, args);
-    const now = this.masterFor(keys[0]);
-    if (now) this.noteAcks(now.key, await now.node.call('wait', 1, REPLICA_ACK_TIMEOUT_MS));
-    return result;
+  /**
+   * `WAIT 1` on the connection that wrote to `key`'s master, sent after the write's reply (so the write
+   * was where ioredis's redirections finally took it). WAIT holds that connection — every read and
+   * write of that shard behind it — until a replica acknowledges, so there is one in flight per master
+   * at a time: writes that land meanwhile share the next one (a group commit). If no replica
+   * acknowledges within REPLICA_ACK_TIMEOUT_MS the writes stand on the master's word alone, and that
+   * master's writes stop waiting for UNREPLICATED_BACKOFF_MS: a dead replica stalls its shard for at
+   * most that one timeout every UNREPLICATED_BACKOFF_MS.
+   */
+  private replicaAck(key: string): Promise<void> {
+    const master = this.replicatedMaster(key);
+    if (!master) return Promise.resolve();
+    const round = this.replicaWaits.get(master);
+    if (!round) return this.sendWait(master);
+    const next = (): Promise<void> => this.sendWait(master);
+    round.next ??= round.current.then(next, next);
+    return round.next;
+  }
+
+  private sendWait(master: string): Promise<void> {
+    const node = this.masterNode(master);
+    if (!node || this.unreplicated(master)) return Promise.resolve();
+    const current = node
+      .call('wait', 1, REPLICA_ACK_TIMEOUT_MS)
+      .then((acks) => this.noteAcks(master, acks));
+    const round: ReplicaWait = { current };
+    this.replicaWaits.set(master, round);
+    const settled = (): void => {
+      if (this.replicaWaits.get(master) === round) this.replicaWaits.delete(master);
+    };
+    current.then(settled, settled);
+    return current;
   }
 
   /** The master (host:port) serving `key` if it has a replica whose acknowledgment is worth waiting for. */
@@ -206,16 +221,18 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
     // After a MOVED, ioredis puts the new master first and keeps the old list (the new master was in
     // it as the replica) until the next refresh of the slot map.
     if (!master || !replicas.some((replica) => replica !== master)) return undefined;
-    return (this.unreplicatedUntil.get(master) ?? 0) > Date.now() ? undefined : master;
+    return this.unreplicated(master) ? undefined : master;
   }
 
-  private masterFor(key: string): { key: string; node: Redis } | undefined {
+  private unreplicated(master: string): boolean {
+    return (this.unreplicatedUntil.get(master) ?? 0) > Date.now();
+  }
+
+  private masterNode(master: string): Redis | undefined {
     if (!(this.client instanceof Cluster)) return undefined;
-    const [master] = this.client.slots[slotOf(key)] ?? [];
-    const node = this.client
+    return this.client
       .nodes('master')
       .find(({ options }) => `${options.host}:${options.port}` === master);
-    return node && { key: master, node };
   }
 
   private noteAcks(master: string, acks: unknown): void {

@@ -10,6 +10,8 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop), for outage tests. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP) or lets it go on (SIGCONT): a node that hangs without a goodbye. */
+  freeze(frozen: boolean): void;
 }
 
 /** A throwaway `redis-server` on a free port, nothing saved to disk. */
@@ -22,6 +24,9 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     stop: async () => stopChild(child),
     restart: async () => {
       child = await launch(port, extraArgs);
+    },
+    freeze: (frozen) => {
+      child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
     },
   };
 }
@@ -102,6 +107,12 @@ export interface ReplicatedClusterHandle extends ClusterHandle {
   awaitTakeover(port: number, options?: { forceAfterMs?: number }): Promise<Takeover>;
   /** Starts a killed node again: it rejoins (from its nodes.conf) as a replica of its successor. */
   revive(port: number): Promise<void>;
+  /** The port of master `port`'s replica. */
+  replicaOf(port: number): Promise<number>;
+  /** Freezes or thaws a node (see RedisServerHandle.freeze). */
+  freeze(port: number, frozen: boolean): void;
+  /** How many times node `port` has run `command` (INFO commandstats). */
+  calls(port: number, command: string): Promise<number>;
 }
 
 /**
@@ -159,6 +170,12 @@ export async function startReplicatedCluster(): Promise<ReplicatedClusterHandle>
       await waitFor('the revived node in the cluster', async () =>
         (await cli(port, 'cluster', 'info')).includes('cluster_state:ok'),
       );
+    },
+    replicaOf: async (port) => (await replicaOf(port, [...live])).port,
+    freeze: (port, frozen) => server(port).freeze(frozen),
+    calls: async (port, command) => {
+      const stats = await cli(port, 'info', 'commandstats');
+      return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
     },
   };
 }
