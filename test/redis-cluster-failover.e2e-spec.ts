@@ -209,6 +209,7 @@ failoverSuite('a Redis Cluster master failing over under load', () => {
       then: { text: `answer ${randomUUID()}` },
     }));
     cluster.freeze(replica, true);
+    const waitsBeforeFreeze = await cluster.calls(master, 'wait');
     try {
       const statuses = await Promise.all(
         Array.from({ length: TURNS_FROZEN }, async (_, i) => {
@@ -221,6 +222,8 @@ failoverSuite('a Redis Cluster master failing over under load', () => {
         }),
       );
       expect(countBy(statuses.flat())).toEqual({ 200: 2 * TURNS_FROZEN });
+      // One WAIT in flight per instance, then a back-off: not one per append.
+      expect((await cluster.calls(master, 'wait')) - waitsBeforeFreeze).toBeLessThanOrEqual(8);
     } finally {
       cluster.freeze(replica, false);
     }

@@ -200,8 +200,14 @@ export class IoRedisService extends RedisService implements OnApplicationShutdow
   }
 
   private sendWait(master: string): Promise<void> {
+    if (this.unreplicated(master)) return Promise.resolve();
     const node = this.masterNode(master);
-    if (!node || this.unreplicated(master)) return Promise.resolve();
+    // The connection that made the write is gone (its master failed meanwhile): nothing says a replica
+    // has the write, and the master may have died before sending it on.
+    if (!node)
+      return Promise.reject(
+        new StoreUnavailableError('the master that ran the write is gone', 'maybe'),
+      );
     const current = node
       .call('wait', 1, REPLICA_ACK_TIMEOUT_MS)
       .then((acks) => this.noteAcks(master, acks));

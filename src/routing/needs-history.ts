@@ -118,6 +118,8 @@ export class HistoryJudge {
   private readonly active = new Int32Array(FEATURE_NAMES.length);
   private activeCount = 0;
   private previousList = false;
+  /** The message asks an earlier request of the window again. */
+  private repeated = false;
   /** A rank with no set of its own ("the newest", "the last spreadsheet"): an item cue. */
   private picksItem = false;
 
@@ -161,10 +163,10 @@ export class HistoryJudge {
     vector.size = 0;
     this.activeCount = 0;
     const normalised = normaliseForCues(message.slice(0, SCANNED_CHARS));
-    const lead = COURTESY_LEAD.exec(normalised)?.[0] ?? '';
-    const text = lead.length < normalised.length ? normalised.slice(lead.length) : normalised;
+    const text = withoutCourtesyLead(normalised);
     const words = text === '' ? [] : text.split(' ');
-    this.markStructure(text, words, lead !== '' && text !== normalised, signals, history);
+    this.repeated = asksAgain(message, text, history);
+    this.markStructure(text, words, text !== normalised, signals, history);
     this.markCues(text, words.length, looksPasted(message));
     appendGrams(vector, words);
     for (let i = 0; i < this.activeCount; i++) {
@@ -250,7 +252,7 @@ export class HistoryJudge {
     this.previousList = false;
     // A question asked again is as self-contained as it was the first time; the words it shares with
     // its own earlier answer are no reference to it.
-    const repeated = asksAgain(text, history);
+    const repeated = this.repeated;
     if (repeated) this.mark('repeatsRequest');
     if (previous !== undefined) {
       if (asksSomething(previous)) this.mark('previousAsks');
@@ -337,17 +339,28 @@ function lastAnswer(history: HistoryTurn[]): string | undefined {
   return undefined;
 }
 
+/** The text the cues read: normalised, without a leading "thanks," or "please". */
+function withoutCourtesyLead(normalised: string): string {
+  const lead = COURTESY_LEAD.exec(normalised)?.[0] ?? '';
+  return lead.length < normalised.length ? normalised.slice(lead.length) : normalised;
+}
+
+/** How much longer or shorter than the message an earlier request may be and still be the same. */
+const REPEAT_LENGTH_SLACK = 8;
+
 /**
- * Whether an earlier request of the window is this message (`text`, normalised for cues), but for its
- * closing marks.
+ * Whether an earlier request of the window is this message again, read as the cues read it (`text`),
+ * closing marks aside. Only messages the cues read whole are compared, and only against requests of
+ * about their length, so the check costs nothing on long windows.
  */
-function asksAgain(text: string, history: HistoryTurn[]): boolean {
+function asksAgain(message: string, text: string, history: HistoryTurn[]): boolean {
+  if (message.length > SCANNED_CHARS) return false;
   const asked = withoutClosingMarks(text);
   return history.some(
     (turn) =>
       turn.role === 'user' &&
-      turn.content.length <= 2 * text.length + 16 &&
-      withoutClosingMarks(normaliseForCues(turn.content.slice(0, SCANNED_CHARS))) === asked,
+      Math.abs(turn.content.length - message.length) <= REPEAT_LENGTH_SLACK &&
+      withoutClosingMarks(withoutCourtesyLead(normaliseForCues(turn.content))) === asked,
   );
 }
 
