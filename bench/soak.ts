@@ -364,12 +364,7 @@ class WithoutReplicaWait extends RedisService {
   }
 
   runScript(script: StoreScript, keys: string[], args: StoreValue[]): Promise<unknown> {
-    const plain: StoreScript = {
-      name: script.name,
-      lua: script.lua,
-      runLocally: (call, scriptKeys, scriptArgs) => script.runLocally(call, scriptKeys, scriptArgs),
-    };
-    return this.inner.runScript(plain, keys, args);
+    return this.inner.runScript({ ...script, waitForReplica: undefined }, keys, args);
   }
 
   ping(): Promise<void> {

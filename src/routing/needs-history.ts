@@ -118,8 +118,6 @@ export class HistoryJudge {
   private readonly active = new Int32Array(FEATURE_NAMES.length);
   private activeCount = 0;
   private previousList = false;
-  /** The message asks an earlier request of the window again. */
-  private repeated = false;
   /** A rank with no set of its own ("the newest", "the last spreadsheet"): an item cue. */
   private picksItem = false;
 
@@ -165,8 +163,8 @@ export class HistoryJudge {
     const normalised = normaliseForCues(message.slice(0, SCANNED_CHARS));
     const text = withoutCourtesyLead(normalised);
     const words = text === '' ? [] : text.split(' ');
-    this.repeated = asksAgain(message, text, history);
-    this.markStructure(text, words, text !== normalised, signals, history);
+    const repeated = asksAgain(message, text, history);
+    this.markStructure(text, words, text !== normalised, repeated, signals, history);
     this.markCues(text, words.length, looksPasted(message));
     appendGrams(vector, words);
     for (let i = 0; i < this.activeCount; i++) {
@@ -186,6 +184,7 @@ export class HistoryJudge {
     text: string,
     words: string[],
     courtesyLead: boolean,
+    repeated: boolean,
     signals: MessageSignals,
     history: HistoryTurn[],
   ): void {
@@ -252,7 +251,6 @@ export class HistoryJudge {
     this.previousList = false;
     // A question asked again is as self-contained as it was the first time; the words it shares with
     // its own earlier answer are no reference to it.
-    const repeated = this.repeated;
     if (repeated) this.mark('repeatsRequest');
     if (previous !== undefined) {
       if (asksSomething(previous)) this.mark('previousAsks');
