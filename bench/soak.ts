@@ -1,21 +1,23 @@
 /**
- * `npm run bench:soak`: long load on the built service (`node dist/main.js`), against a throwaway
- * redis-server and a fake model that answers every call in 200 ms, in a process of its own.
+ * `npm run bench:soak`: long load on the built service (`dist/main.js`, with the V8 flags it runs with
+ * in production), against a throwaway redis-server and a fake model that answers every call in 200 ms,
+ * in a process of its own.
  *
  * 1. Memory: a mixed load at 256 connections — direct turns each with a new Idempotency-Key,
  *    ultrafast questions (new ones and repeats: single flights and cache hits), MCP agent turns with
  *    one tool call each — and the service's RSS (from /proc), heap and handles after a warm-up, after
  *    2,000 requests and every 6,000 more up to SOAK_REQUESTS (default 20,000), with the event loop's
  *    delay p99 over each stretch.
- * 2. Throughput: the direct route alone at 64, then 256 connections, SOAK_SECONDS (default 15) each:
- *    requests a second against the ideal (connections ÷ model latency), errors, p50 and p99, the event
- *    loop's delay, and the CPU time each request costs the service, the fake model and autocannon.
+ * 2. Throughput: direct turns alone on Express, on Fastify and on the floor (a bare node:http server
+ *    doing the same work: what this machine allows) at 64, then 256 connections, SOAK_SECONDS (default
+ *    15) each: requests a second against the ideal (connections ÷ model latency), errors, p50 and p99,
+ *    the event loop's delay, and the CPU time each request costs the server, the fake model and
+ *    autocannon.
  * 3. What waiting for a replica costs a turn: on a Redis Cluster of three masters with a replica each,
  *    the turn's two store trips (the window read with the rate counter, then the append) with and
  *    without `WAIT 1`, in interleaved rounds on the same connections: turns a second, p50 and p99.
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -26,6 +28,8 @@ import { StoredMessage } from '../src/conversations/conversation.types.js';
 import { IoRedisService } from '../src/redis/ioredis.service.js';
 import { RedisService, StoreCommand, StoreScript, StoreValue } from '../src/redis/redis.service.js';
 import { FakeAnthropic, FakeReply, RecordedRequest } from '../test/support/fake-anthropic.js';
+import { Child, startScript, startService } from './children.js';
+import { PRINCIPAL } from './workload.js';
 import {
   freePort,
   startRedisServer,
@@ -55,33 +59,37 @@ async function main(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'soak-workspace-'));
   writeFileSync(join(workspace, 'notes.txt'), 'a file for the agent to list\n');
   const redis = await startRedisServer();
-  const fake = await startChild(process.execPath, [
-    '--import',
-    './scripts/register-ts-loader.mjs',
-    'bench/soak.ts',
-    'fake-model',
-    workspace,
-  ]);
-  const port = await freePort();
-  const service = await startChild(process.execPath, ['dist/main.js'], {
-    PORT: String(port),
+  const fake = await startScript('bench/soak.ts', {}, ['fake-model', workspace]);
+  const env = {
     REDIS_URL: redis.url,
     ANTHROPIC_BASE_URL: fake.url,
     ANTHROPIC_API_KEY: 'soak',
-    API_KEYS: `${API_KEY}:soak-user`,
+    // The floor reads and appends as the bench's principal: the service's conversations are its own.
+    API_KEYS: `${API_KEY}:${PRINCIPAL}`,
     RATE_LIMIT_PER_MINUTE: '1000000000',
     LOG_LEVEL: 'warn',
     WORKSPACE_DIR: workspace,
-  });
-  const base = `http://127.0.0.1:${port}`;
+  };
+  const children: Child[] = [fake.child];
   try {
-    await waitUntilReady(base, service);
-    const conversations = await createConversations(base);
-    await memoryPhase(base, service.pid, conversations);
-    await throughputPhase(base, conversations, { service: service.pid, fake: fake.pid });
+    const express = await serviceOn('express', env);
+    children.push(express.child);
+    const conversations = await createConversations(express.base);
+    await memoryPhase(express.base, express.child.pid, conversations);
+    const fastify = await serviceOn('fastify', env);
+    const floor = await startScript('bench/floor-server.ts', env);
+    children.push(fastify.child, floor.child);
+    await throughputPhase(
+      [
+        { name: 'floor', base: floor.url, path: '/direct', pid: floor.child.pid },
+        { name: 'Express', base: express.base, path: DIRECT_PATH, pid: express.child.pid },
+        { name: 'Fastify', base: fastify.base, path: DIRECT_PATH, pid: fastify.child.pid },
+      ],
+      conversations,
+      fake.child.pid,
+    );
   } finally {
-    await service.stop();
-    await fake.stop();
+    await Promise.all(children.map((child) => child.stop()));
     await redis.stop();
   }
   await waitCostPhase();
@@ -224,42 +232,70 @@ async function settle(base: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // 2. Throughput of the direct route
 
+interface Target {
+  name: string;
+  base: string;
+  path: string;
+  pid: number;
+}
+
+/**
+ * The direct route on each adapter and, as the machine's ceiling, the floor (bench/floor-server.ts: a
+ * bare node:http server doing the same read, model call and append), at 64 then 256 connections.
+ */
 async function throughputPhase(
-  base: string,
+  targets: Target[],
   conversations: string[],
-  pids: { service: number; fake: number },
+  fakePid: number,
 ): Promise<void> {
-  let i = 0;
-  const direct = () =>
-    chatRequest('direct', {
-      message: `Explain item ${i}`,
-      conversation_id: conversations[i++ % conversations.length],
-    });
-  await load(base, { seconds: 2, next: direct });
-  const rows: Record<string, object> = {};
-  // A quarter of the connections first: what the service does when the event loop is not the limit.
-  for (const connections of [CONNECTIONS / 4, CONNECTIONS]) {
-    rows[`${connections} connections`] = await directLoad(base, connections, direct, pids);
+  for (const target of targets) {
+    await load(target.base, { seconds: 2, next: directTurns(target.path, conversations) });
   }
-  console.log(`\n2. Direct route alone, model 200 ms, ${THROUGHPUT_SECONDS} s per line`);
+  const rows: Record<string, object> = {};
+  for (const connections of [CONNECTIONS / 4, CONNECTIONS]) {
+    for (const target of targets) {
+      rows[`${target.name}, ${connections} conn.`] = await directLoad(
+        target,
+        connections,
+        directTurns(target.path, conversations),
+        fakePid,
+      );
+    }
+  }
+  console.log(`\n2. Direct turns alone, model 200 ms, ${THROUGHPUT_SECONDS} s per line`);
   console.table(rows);
 }
 
+function directTurns(path: string, conversations: string[]): () => autocannon.Request {
+  let i = 0;
+  return () => ({
+    method: 'POST',
+    path,
+    headers: HEADERS,
+    body: JSON.stringify({
+      message: `Explain item ${i}`,
+      conversation_id: conversations[i++ % conversations.length],
+    }),
+  });
+}
+
 async function directLoad(
-  base: string,
+  target: Target,
   connections: number,
   next: () => autocannon.Request,
-  pids: { service: number; fake: number },
+  fakePid: number,
 ): Promise<object> {
-  const before = await scrape(base);
-  const cpu = { service: cpuSeconds(pids.service), fake: cpuSeconds(pids.fake) };
+  const isService = target.path === DIRECT_PATH;
+  const before = isService ? await scrape(target.base) : undefined;
+  const cpu = { target: cpuSeconds(target.pid), fake: cpuSeconds(fakePid) };
   const bench = process.cpuUsage();
-  const result = await load(base, { seconds: THROUGHPUT_SECONDS, next, connections });
-  const after = await scrape(base);
+  const result = await load(target.base, { seconds: THROUGHPUT_SECONDS, next, connections });
+  const after = isService ? await scrape(target.base) : undefined;
   const requests = result.requestsPerSecond * THROUGHPUT_SECONDS;
   const perRequest = (seconds: number) => ((seconds * 1000) / requests).toFixed(2);
   const benchCpu = process.cpuUsage(bench);
   const ideal = connections / (MODEL_DELAY_MS / 1000);
+  const metric = (name: string) => (after?.get(name) ?? NaN) - (before?.get(name) ?? 0);
   return {
     'req/s (2xx)': result.requestsPerSecond.toFixed(0),
     ideal: ideal.toFixed(0),
@@ -267,13 +303,12 @@ async function directLoad(
     errors: result.errors,
     'p50 ms': result.p50Ms,
     'p99 ms': result.p99Ms,
-    'loop delay p99 ms': ((after.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000).toFixed(1),
-    'service CPU ms/req': perRequest(cpuSeconds(pids.service) - cpu.service),
-    'of which GC': perRequest(
-      (after.get('nodejs_gc_duration_seconds_sum') ?? NaN) -
-        (before.get('nodejs_gc_duration_seconds_sum') ?? NaN),
-    ),
-    'fake model CPU ms/req': perRequest(cpuSeconds(pids.fake) - cpu.fake),
+    'loop delay p99 ms': isService
+      ? ((after?.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000).toFixed(1)
+      : '',
+    'CPU ms/req': perRequest(cpuSeconds(target.pid) - cpu.target),
+    'of which GC': isService ? perRequest(metric('nodejs_gc_duration_seconds_sum')) : '',
+    'fake model CPU ms/req': perRequest(cpuSeconds(fakePid) - cpu.fake),
     'autocannon CPU ms/req': perRequest((benchCpu.user + benchCpu.system) / 1e6),
   };
 }
@@ -450,6 +485,8 @@ async function load(
   };
 }
 
+const DIRECT_PATH = '/api/v1/chat/direct';
+
 function chatRequest(
   route: string,
   body: object,
@@ -487,63 +524,16 @@ async function scrape(base: string): Promise<Map<string, number>> {
   return totals;
 }
 
-interface Child {
-  pid: number;
-  url: string;
-  readonly exited: boolean;
-  stop(): Promise<void>;
-}
-
-/** Starts a process; for the fake model, waits for the URL it prints. */
-async function startChild(
-  command: string,
-  args: string[],
-  env?: Record<string, string>,
-): Promise<Child> {
-  const proc: ChildProcess = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = env ? '' : await firstLine(proc);
-  if (env) proc.stdout?.resume(); // the service's own log lines
-  return {
-    pid: proc.pid as number,
-    url,
-    get exited() {
-      return proc.exitCode !== null || proc.signalCode !== null;
-    },
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function firstLine(proc: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const end = text.indexOf('\n');
-      if (end >= 0) resolve(text.slice(0, end));
-    });
-    proc.once('exit', () => reject(new Error('the fake model exited before printing its URL')));
-  });
-}
-
-async function waitUntilReady(base: string, service: Child): Promise<void> {
-  for (let attempt = 0; attempt < 300 && !service.exited; attempt++) {
-    const ready = await fetch(`${base}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    await sleep(100);
-  }
-  await service.stop();
-  throw new Error('the service did not become ready (its log is above; run npm run build first)');
+/** The built service on one adapter, ready. */
+async function serviceOn(
+  adapter: string,
+  env: Record<string, string>,
+): Promise<{ child: Child; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const started = await startService({ ...env, HTTP_ADAPTER: adapter, PORT: String(port) }, base);
+  if ('exited' in started) throw new Error(`the service exited at start-up: ${started.exited}`);
+  return { child: started.child, base };
 }
 
 function quantile(values: number[], q: number): number {
