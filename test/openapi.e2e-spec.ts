@@ -164,9 +164,9 @@ describe('the OpenAPI document (GET /api/docs-json)', () => {
   });
 
   it('shows every error status with example bodies in the shared error shape', () => {
-    for (const { operation } of endpoints) {
+    for (const { operation, path } of endpoints) {
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (Number(status) < 400) continue;
+        if (Number(status) < 400 || path.startsWith('/v1/')) continue;
         const media = response.content?.['application/json'];
         expect(media?.schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
         const examples = media?.examples
@@ -190,6 +190,29 @@ describe('the OpenAPI document (GET /api/docs-json)', () => {
     expect(messagesOf('chatDirect', '400')).toContain('No message provided');
     expect(messagesOf('chatDirect', '401')).toContain('Missing bearer token');
     expect(messagesOf('chatDirect', '404')).toEqual(['Conversation not found']);
+  });
+
+  it('documents the errors of the OpenAI-compatible door in OpenAI’s shape', () => {
+    const door = endpoints.filter(({ path }) => path.startsWith('/v1/'));
+    expect(door.map(({ method, path }) => `${method} ${path}`).sort()).toEqual([
+      'get /v1/models',
+      'get /v1/models/{model}',
+      'post /v1/chat/completions',
+    ]);
+    for (const { operation } of door) {
+      const errors = Object.entries(operation.responses).filter(([status]) => +status >= 400);
+      expect(errors.map(([status]) => status)).toEqual(expect.arrayContaining(['401', '429']));
+      for (const [, response] of errors) {
+        expect(response.content?.['application/json'].schema).toEqual({
+          $ref: '#/components/schemas/OpenAiErrorDto',
+        });
+      }
+    }
+    const completions = door.find(({ path }) => path === '/v1/chat/completions')!.operation;
+    expect(Object.keys(completions.responses)).toEqual(
+      expect.arrayContaining(['400', '404', '409', '413', '415', '422', '502', '503', '504']),
+    );
+    expect(completions.responses['429'].headers?.['Retry-After']).toBeDefined();
   });
 
   it('matches the validators', () => {

@@ -5,7 +5,7 @@ import { NOT_UTF8_CHARSET } from './body-bytes.js';
 import { BODY_TOO_LARGE } from './error-body.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
 
 /** Named examples of one status: example name → the `message` the server sends. */
 export type ErrorMessages = Record<string, string>;
@@ -87,7 +87,12 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
   },
 };
 
-const RETRY_AFTER = {
+/** What a status means on every route, whatever shape its body takes. */
+export function errorDescription(status: ErrorStatus): string {
+  return ERRORS[status].description;
+}
+
+export const RETRY_AFTER = {
   'Retry-After': {
     description: 'Whole seconds until a request of this principal is accepted again',
     required: true,

@@ -1,10 +1,13 @@
-import { BadRequestException } from '@nestjs/common';
+import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { errorDescription, ErrorStatus, RETRY_AFTER } from '../common/api-error-responses.js';
 import {
   ConversationNotFoundError,
   ModelNotFoundError,
   RateLimitedError,
 } from '../common/errors.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { OpenAiErrorDto } from './dto/openai-error.dto.js';
 
 /** A request parameter we cannot honour: 400 naming it, as OpenAI's API does. */
 export class UnsupportedParameterError extends BadRequestException {
@@ -59,4 +62,24 @@ export function openAiErrorOf(body: ErrorResponseDto, exception: unknown): OpenA
       code: exception instanceof RateLimitedError ? 'rate_limit_exceeded' : code,
     },
   };
+}
+
+/**
+ * Documents the given statuses with OpenAI's error body; each means what it means on every route unless
+ * `descriptions` says something narrower.
+ */
+export function ApiOpenAiErrorResponses(
+  statuses: ErrorStatus[],
+  descriptions: Partial<Record<ErrorStatus, string>> = {},
+): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        type: OpenAiErrorDto,
+        description: descriptions[status] ?? errorDescription(status),
+        ...(status === 429 && { headers: RETRY_AFTER }),
+      }),
+    ),
+  );
 }
