@@ -45,7 +45,8 @@ const ORDINALS =
 const ORDINALS_OTHER_LANGUAGES =
   'premier|première|premiers|premières|deuxième|troisième|quatrième|dernier|dernière|derniers|' +
   'dernières|plus récente?|plus ancienne?|plus grande?|primero|primera|primeros|primeras|segundo|' +
-  'segunda|tercero|tercera|cuarto|cuarta|último|última|últimos|últimas|más recientes?|más antigu[oa]s?|' +
+  'segunda|tercero|tercera|primer|tercer|cuarto|cuarta|último|última|últimos|últimas|' +
+  'más recientes?|más antigu[oa]s?|' +
   'erste|ersten|zweite|zweiten|dritte|dritten|vierte|letzte|letzten|neueste|neuesten|älteste|' +
   'ältesten|größte|größten';
 
@@ -474,7 +475,20 @@ export const PRONOUNS = new Set([
   'its',
 ]);
 const PRONOUN_REACH = 12;
-const CLAUSE_JOINERS = new Set(['and', 'then', 'but', 'et', 'puis', 'y', 'luego', 'und', 'dann']);
+/** Words that join two clauses; "n" and "&" are how "and" is often typed in chat. */
+export const CLAUSE_JOINERS: ReadonlySet<string> = new Set([
+  'and',
+  'n',
+  '&',
+  'then',
+  'but',
+  'et',
+  'puis',
+  'y',
+  'luego',
+  'und',
+  'dann',
+]);
 
 /**
  * Words that name no subject of their own, in the four languages we route (function words,
@@ -642,7 +656,10 @@ export function hasEarlierClause(words: string[], pronounAt: number): boolean {
   for (let i = 0; i < pronounAt; i++) {
     const word = words[i];
     const plain = word.replace(/[^\p{L}\p{N}]/gu, '');
-    if (plain.length >= 2 && !FUNCTION_WORDS.has(plain)) clauseContent++;
+    // "list the files in the invoices folder and …" names what its pronoun can point at.
+    if (plain.length >= 2 && (!FUNCTION_WORDS.has(plain) || GENERIC_NOUNS.has(plain))) {
+      clauseContent++;
+    }
     const endsClause = /[,;:.!?]$/.test(word) || CLAUSE_JOINERS.has(words[i + 1] ?? '');
     if (endsClause && clauseContent >= 2) return true;
   }
@@ -748,8 +765,11 @@ const OTHER_PRONOUNS = new Set(
 const OPENS_PERSONAL =
   /^(?:my|our|i|im|ive|we|were|weve|theres|there is|there are|mon|ma|mes|notre|nos|je|jai|il y a|mi|mis|nuestro|nuestra|tengo|hay|mein|meine|meinem|unser|unsere|ich|wir|es gibt)\b/u;
 const ANTECEDENT_REACH = 30;
-/** Bump when innerReference() changes what it finds: the history weights must be re-trained. */
-export const INNER_REFERENCE_REVISION = 3;
+/**
+ * Bump when innerReference() or hasEarlierClause() changes what it finds: the history weights must
+ * be re-trained.
+ */
+export const INNER_REFERENCE_REVISION = 6;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -801,6 +821,10 @@ export function innerReference(words: string[]): InnerReference {
         rankScope = scopeOfRank(words, i + 1);
         if (rankScope === 2) rankNoun = nounAfterRank(words, i + 1);
       }
+    } else if (i === 0 && scopeOfRank(words, 0) === 1) {
+      // Without an article only a rank that names its set counts: "longest river in africa?"
+      // ("second largest?" and "next, …" stay as they are).
+      rankScope = 1;
     }
     if (pointed) continue;
     if (isPointer(plain, words, i)) {
@@ -841,6 +865,8 @@ function ranksWithoutNoun(words: string[], at: number): boolean {
   if (!RANKS.has(rank) && !(i > at && rank.length >= 4)) return false;
   if (/[,;:.!?]$/.test(words[i])) return true;
   const next = words[i + 1]?.replace(/[^\p{L}\p{N}]/gu, '') ?? '';
+  // "the newest file in the logs folder" ranks in a set it names; "the newest file" does not.
+  if (GENERIC_NOUNS.has(next)) return scopeOfRank(words, at) !== 1;
   return next === '' || NUMBER_WORDS.has(next) || /^\d+$/.test(next) || FUNCTION_WORDS.has(next);
 }
 

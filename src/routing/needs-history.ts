@@ -13,6 +13,7 @@ import {
   CONFIRMATION_WORDS,
   contentWords,
   COURTESY_LEAD,
+  CLAUSE_JOINERS,
   CUES,
   FEATURE_NAMES,
   FEATURE_PRIORS,
@@ -74,6 +75,9 @@ const ITEM_CUES: ReadonlySet<string> = new Set([
   'eachOfThoseOtherLanguage',
 ]);
 
+/** Cues that read a rank as picking an item; silent when the message names the set it ranks in. */
+const RANK_CUES: ReadonlySet<string> = new Set(['ordinalFragment', 'ordinalOtherLanguage']);
+
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
 /** Changes whenever the meaning of a history feature index changes; stored with its weights. */
@@ -86,11 +90,13 @@ export const HISTORY_FEATURE_SCHEMA = hashString(
     GRAM_WEIGHT,
     features: FEATURE_NAMES,
     FUNCTION_WORDS: [...FUNCTION_WORDS],
+    CLAUSE_JOINERS: [...CLAUSE_JOINERS],
     cues: CUES.map((cue) => [cue.pattern.source, cue.maxWords, cue.skipWhenPasted]),
     COURTESY_LEAD: COURTESY_LEAD.source,
     confirmations: [...CONFIRMATION_WORDS, ...CONFIRMATION_LEADS],
     PRONOUNS: [...PRONOUNS],
     ITEM_CUES: [...ITEM_CUES],
+    RANK_CUES: [...RANK_CUES],
     ITEM_NOUNS: [...ITEM_NOUNS],
     NEW_TASK_LEAD: NEW_TASK_LEAD.source,
     innerReference: INNER_REFERENCE_REVISION,
@@ -120,6 +126,11 @@ export class HistoryJudge {
   private previousList = false;
   /** A rank with no set of its own ("the newest", "the last spreadsheet"): an item cue. */
   private picksItem = false;
+  /**
+   * The message ranks within a set it gives itself ("the first woman to win …", "el primer
+   * presidente de México"): its ordinal is no item of an earlier answer.
+   */
+  private ranksOwnSet = false;
 
   constructor(encoded: EncodedWeights = HISTORY_WEIGHTS) {
     this.weights = decodeWeights(encoded, {
@@ -243,6 +254,7 @@ export class HistoryJudge {
       !ITEM_NOUNS.has(inner.rankNoun) &&
       !sharesWord([inner.rankNoun], `${request ?? ''} ${previous ?? ''}`);
     this.picksItem = inner.ordinalHead || (inner.rankScope === 2 && !namesKind);
+    this.ranksOwnSet = !inner.ordinalHead && inner.rankScope === 1;
     if (inner.ordinalHead) this.mark('ordinalHead');
     if (inner.rankScope === 1) this.mark('rankScoped');
     else if (namesKind) this.mark('rankNamesKind');
@@ -269,6 +281,7 @@ export class HistoryJudge {
     for (const cue of CUES) {
       if (cue.maxWords !== undefined && words > cue.maxWords) continue;
       if (cue.skipWhenPasted && pasted) continue;
+      if (this.ranksOwnSet && RANK_CUES.has(cue.name)) continue;
       if (cue.pattern.test(text)) {
         this.mark(`cue:${cue.name}`);
         item ||= ITEM_CUES.has(cue.name);
