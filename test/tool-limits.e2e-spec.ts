@@ -8,7 +8,11 @@ import { MODEL_RESULT_CHARS, PREVIEW_CHARS } from '../src/mcp/tool-output.js';
 import { TOOL_CALLS_PER_PROCESS, TOOL_CALLS_PER_TURN } from '../src/mcp/tool-limits.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../src/mcp/mcp-config.js';
 import { FakeAnthropic, RecordedRequest } from './support/fake-anthropic.js';
-import { stdioTestServerEntry } from './support/mcp-server-process.js';
+import {
+  startTestMcpServer,
+  stdioTestServerEntry,
+  TestMcpServerHandle,
+} from './support/mcp-server-process.js';
 import { readServer, waitForServer, writeMcpConfig } from './support/mcp-tools.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 
@@ -363,4 +367,64 @@ describe('a stdio server that begins a line and never ends it', () => {
       output_preview: 'back again',
     });
   }, 30_000);
+});
+
+describe('remote servers that answer with huge results', () => {
+  let t: TestApp;
+  let servers: TestMcpServerHandle[];
+
+  beforeAll(async () => {
+    servers = await Promise.all([startTestMcpServer(), startTestMcpServer('sse')]);
+    const [streamable, legacy] = servers;
+    t = await createTestApp({
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'test',
+      MCP_CONFIG: writeMcpConfig({
+        streamable: { url: streamable.url, timeoutMs: 20_000 },
+        legacy: { url: legacy.url, timeoutMs: 20_000 },
+      }),
+    });
+    await waitForServer(t, 'streamable', 'connected');
+    await waitForServer(t, 'legacy', 'connected');
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await Promise.all(servers.map((server) => server.kill()));
+  });
+
+  it.each(['streamable', 'legacy'])(
+    'cuts each result over %s HTTP and stays connected',
+    async (name) => {
+      fake.enqueue(
+        {
+          toolUses: [
+            { id: 'toolu_big', name: `${name}__huge`, input: { bytes: 8 * MiB } },
+            { id: 'toolu_small', name: `${name}__huge`, input: { bytes: 200_000 } },
+          ],
+        },
+        { text: 'Huge.' },
+      );
+      const { body } = await chat(t, 'Something huge').expect(200);
+
+      expect((body.tool_calls as ToolCall[]).map((call) => call.is_error)).toEqual([false, false]);
+      const results = toolResultsIn(fake.requests[1]);
+      expect(resultText(results.get('toolu_big'))).toMatch(
+        /^\[Only the beginning of this result is shown: the server sent 16\.\d MiB/,
+      );
+      expect(resultText(results.get('toolu_small')).startsWith('line 000001 xxx')).toBe(true);
+      expect((await readServer(t, name)).status).toBe('connected');
+
+      fake.enqueue(
+        { toolUses: [{ name: `${name}__echo`, input: { text: 'still here' } }] },
+        { text: 'Echoed.' },
+      );
+      const after = await chat(t, 'Echo').expect(200);
+      expect(after.body.tool_calls[0]).toMatchObject({
+        is_error: false,
+        output_preview: 'still here',
+      });
+    },
+    60_000,
+  );
 });

@@ -6,20 +6,27 @@ import {
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { boundedFetch } from './bounded-fetch.js';
 import { BoundedStdioTransport } from './bounded-stdio-transport.js';
-import type { OversizeMessage } from './json-rpc-line-reader.js';
+import type { LineLimits, OversizeMessage } from './json-rpc-line-reader.js';
 import { McpServerSpec, RemoteServerSpec, StdioServerSpec } from './mcp-config.js';
 import { withinTimeout, withRequestSignal } from './request-signal.js';
 import { CUT_MESSAGE_KEPT_BYTES, MAX_LINE_BYTES, MAX_MESSAGE_BYTES } from './tool-limits.js';
 
 const CLIENT_INFO = { name: 'orchestrated-chat', version: '0.1.0' };
+/** One message's bounds, over stdio and HTTP alike. */
+const MESSAGE_LIMITS: LineLimits = {
+  maxMessageBytes: MAX_MESSAGE_BYTES,
+  keptBytes: CUT_MESSAGE_KEPT_BYTES,
+  maxLineBytes: MAX_LINE_BYTES,
+};
 
 export interface OpenOptions {
   /** Cancels the attempt (shutdown). */
   signal: AbortSignal;
   /** Receives what a stdio server writes to stderr. */
   onStderr: (text: string) => void;
-  /** Told when a stdio server sent a message too large to hold, and how it was answered. */
+  /** Told when a server sent a message too large to hold, and how it was answered. */
   onOversize: (report: OversizeMessage) => void;
 }
 
@@ -27,11 +34,11 @@ export interface OpenOptions {
 export async function openClient(spec: McpServerSpec, options: OpenOptions): Promise<Client> {
   if (spec.transport === 'stdio') return connect(spec, stdioTransport(spec, options), options);
   try {
-    return await connect(spec, streamableTransport(spec), options);
+    return await connect(spec, streamableTransport(spec, options), options);
   } catch (error) {
     // The spec's backwards-compatibility rule: a 4xx to the POST means an HTTP+SSE (2024-11-05) server.
     if (!isClientError(error)) throw error;
-    return connect(spec, sseTransport(spec), options);
+    return connect(spec, sseTransport(spec, options), options);
   }
 }
 
@@ -79,11 +86,7 @@ async function connect(
 function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOptions): Transport {
   const transport = new BoundedStdioTransport(
     { command: spec.command, args: spec.args, env: spec.env },
-    {
-      maxMessageBytes: MAX_MESSAGE_BYTES,
-      keptBytes: CUT_MESSAGE_KEPT_BYTES,
-      maxLineBytes: MAX_LINE_BYTES,
-    },
+    MESSAGE_LIMITS,
     onOversize,
   );
   // Read it always: an unread pipe fills up and blocks the server.
@@ -91,12 +94,18 @@ function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOpt
   return transport;
 }
 
-function streamableTransport(spec: RemoteServerSpec): Transport {
-  return new StreamableHTTPClientTransport(spec.url, { requestInit: { headers: spec.headers } });
+function streamableTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
+  return new StreamableHTTPClientTransport(spec.url, {
+    requestInit: { headers: spec.headers },
+    fetch: boundedFetch(MESSAGE_LIMITS, onOversize),
+  });
 }
 
-function sseTransport(spec: RemoteServerSpec): Transport {
-  return new SSEClientTransport(spec.url, { requestInit: { headers: spec.headers } });
+function sseTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
+  return new SSEClientTransport(spec.url, {
+    requestInit: { headers: spec.headers },
+    fetch: boundedFetch(MESSAGE_LIMITS, onOversize),
+  });
 }
 
 function isClientError(error: unknown): boolean {
