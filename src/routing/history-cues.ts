@@ -123,7 +123,7 @@ export const CONFIRMATION_LEADS = new Set([
 ]);
 
 export const COURTESY_LEAD =
-  /^(?:(?:ok(?:ay)?|cool|great|perfect|awesome|nice(?: one)?|super|parfait|genial|genau|top|merci|gracias|danke|thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|a ton|beaucoup|muchas|schön|sehr|you))*[\s,.!:;-]*)+/;
+  /^(?:(?:ok(?:ay)?|cool|great|perfect|awesome|nice(?: one)?|super|parfait|genial|genau|top|merci|gracias|danke|thanks|thank you|thx|ty|cheers|(?:that|it|this) (?:worked|works)(?: (?:perfectly|great|fine|now))?(?=[,.!:;])|ça (?:a )?marché|(?:eso |ya )?funcion(?:ó|a)|(?:das |es )?(?:hat )?(?:geklappt|funktioniert))(?: (?:so much|a lot|a ton|beaucoup|muchas|schön|sehr|you))*[\s,.!:;-]*)+/;
 
 export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
   {
@@ -136,7 +136,15 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
   {
     name: 'explicitReference',
     reason: 'explicit reference to an earlier turn',
-    pattern: /\b(?:above|previous(?:ly)?|earlier|as before|from before|the same|the rest)\b/,
+    pattern: /\b(?:above|previous(?:ly)?|earlier|as before|from before|the rest)\b/,
+    prior: 1,
+  },
+  {
+    name: 'theSame',
+    reason: '"the same …" compares with something earlier',
+    // "the same as …" names what it compares with, "twins have the same …" compares the things the
+    // message names with each other; "same-origin", "same-sex" are terms of their own.
+    pattern: /(?<!\b(?:have|has|had|share|shares|shared) )\bthe same\b(?!-| as\b)/,
     prior: 1,
   },
   {
@@ -267,7 +275,9 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
   {
     name: 'partReference',
     reason: 'refers to a part of an earlier answer ("the … part")',
-    pattern: /\bthe (?:\w+ ){0,2}(?:part|bit|section|paragraph|passage)\b/,
+    // "the first section of docs/setup.md" is a part of what the message names itself.
+    pattern:
+      /\bthe (?:\w+ ){0,2}(?:part|bit|section|paragraph|passage)\b(?! (?:of|in) (?!(?:it|that|this|them|those|these|the above)\b))/,
     maxWords: 15,
   },
   {
@@ -294,7 +304,13 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     name: 'itemReference',
     reason: 'refers to an item of an earlier answer',
     pattern:
-      /\b(?:(?:first|second|third|fourth|fifth|sixth|last|other|next|newest|oldest|latest|biggest|largest|smallest|middle|opening|closing|final|ending) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet|entry|line|step|part|bit|verse)|(?:point|option|item|number|line|step|part) \d+|the one|the (?:latter|former)|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+      /\b(?:(?:point|option|item|number|line|step|part) \d+|the one|the (?:latter|former)|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+  },
+  {
+    name: 'rankedItem',
+    reason: 'refers to an item of an earlier answer by its rank ("the second option")',
+    pattern:
+      /\b(?:first|second|third|fourth|fifth|sixth|last|other|next|newest|oldest|latest|biggest|largest|smallest|middle|opening|closing|final|ending) (?:one|ones|option|item|file|point|paragraph|section|idea|result|link|sentence|bullet|entry|line|step|part|bit|verse)\b/,
   },
   {
     name: 'itemNumberOtherLanguage',
@@ -689,7 +705,7 @@ export function opensNewTask(words: string[]): boolean {
     const rest = words.slice(i + 1);
     const text = rest.join(' ');
     return (
-      contentWords(rest) >= 2 &&
+      contentWords(rest) + rest.filter((word) => GENERIC_NOUNS.has(word)).length >= 2 &&
       firstPronoun(rest) < 0 &&
       !innerReference(rest).ordinalHead &&
       !CUES.some((cue) => !cue.name.startsWith('now') && cue.pattern.test(text))
@@ -769,7 +785,7 @@ const ANTECEDENT_REACH = 30;
  * Bump when innerReference() or hasEarlierClause() changes what it finds: the history weights must
  * be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 6;
+export const INNER_REFERENCE_REVISION = 7;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -867,7 +883,14 @@ function ranksWithoutNoun(words: string[], at: number): boolean {
   const next = words[i + 1]?.replace(/[^\p{L}\p{N}]/gu, '') ?? '';
   // "the newest file in the logs folder" ranks in a set it names; "the newest file" does not.
   if (GENERIC_NOUNS.has(next)) return scopeOfRank(words, at) !== 1;
-  return next === '' || NUMBER_WORDS.has(next) || /^\d+$/.test(next) || FUNCTION_WORDS.has(next);
+  if (NUMBER_WORDS.has(next) || /^\d+$/.test(next)) {
+    // "the first two" picks from an earlier answer; "the last 20 lines of error.log" counts things
+    // in a set it names.
+    const counted = words[i + 2]?.replace(/[^\p{L}]/gu, '') ?? '';
+    const namesThings = counted.length >= 3 && !FUNCTION_WORDS.has(counted);
+    return !namesThings || scopeOfRank(words, at) !== 1;
+  }
+  return next === '' || FUNCTION_WORDS.has(next);
 }
 
 /** Words that open the set a rank is taken in: "of", "in", "to win", "de", "der Welt", "que". */

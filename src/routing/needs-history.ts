@@ -66,6 +66,7 @@ const INDEX = new Map(FEATURE_NAMES.map((name, index) => [name, index]));
 /** Cues that pick items out of an earlier answer: with a list before them, `itemOfList`. */
 const ITEM_CUES: ReadonlySet<string> = new Set([
   'itemReference',
+  'rankedItem',
   'itemNumberOtherLanguage',
   'ordinalFragment',
   'ordinalOtherLanguage',
@@ -76,7 +77,11 @@ const ITEM_CUES: ReadonlySet<string> = new Set([
 ]);
 
 /** Cues that read a rank as picking an item; silent when the message names the set it ranks in. */
-const RANK_CUES: ReadonlySet<string> = new Set(['ordinalFragment', 'ordinalOtherLanguage']);
+const RANK_CUES: ReadonlySet<string> = new Set([
+  'ordinalFragment',
+  'ordinalOtherLanguage',
+  'rankedItem',
+]);
 
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
