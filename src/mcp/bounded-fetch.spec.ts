@@ -7,8 +7,13 @@ import type { OversizeMessage } from './json-rpc-line-reader.js';
 const LIMITS = { maxMessageBytes: 1000, keptBytes: 300, maxLineBytes: 50_000 };
 const CHUNK_BYTES = 7;
 
-/** What the server at /<name> answers: a content type, a status and a body sent in small chunks. */
-const BODIES: Record<string, { type: string; status?: number; body: string }> = {};
+/**
+ * What the server at /<name> answers: a content type, a status and a body sent in small chunks, or,
+ * with `endless`, that body repeated until the client stops reading (how many bytes went is kept).
+ */
+const BODIES: Record<string, { type: string; status?: number; body: string; endless?: boolean }> =
+  {};
+const sentBytes: Record<string, number> = {};
 
 const message = (value: object) => JSON.stringify({ jsonrpc: '2.0', ...value });
 const toolResult = (id: number, text: string) =>
@@ -18,17 +23,27 @@ describe('boundedFetch', () => {
   let server: Server;
   let base: string;
   const reports: OversizeMessage[] = [];
-  const bounded = boundedFetch(LIMITS, (report) => reports.push(report));
+  let endless = 0;
+  const bounded = boundedFetch({
+    limits: LIMITS,
+    onOversize: (report) => reports.push(report),
+    onEndless: () => endless++,
+  });
   const get = (name: string) => bounded(`${base}/${name}`);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const { type, status = 200, body } = BODIES[req.url!.slice(1)];
+      const name = req.url!.slice(1);
+      const { type, status = 200, body, endless: forever } = BODIES[name];
       res.writeHead(status, { 'content-type': type });
       const bytes = Buffer.from(body);
+      sentBytes[name] = 0;
       const write = (at: number): void => {
-        if (at >= bytes.length) return void res.end();
-        res.write(bytes.subarray(at, at + CHUNK_BYTES), () => write(at + CHUNK_BYTES));
+        if (res.destroyed) return;
+        if (at >= bytes.length && !forever) return void res.end();
+        const chunk = forever ? bytes : bytes.subarray(at, at + CHUNK_BYTES);
+        sentBytes[name] += chunk.length;
+        res.write(chunk, () => write(at + CHUNK_BYTES));
       };
       write(0);
     });
@@ -38,20 +53,25 @@ describe('boundedFetch', () => {
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('passes an event stream of small messages and other fields through, whatever the chunks', async () => {
+  it('writes an event stream out again event by event, whatever the chunks and line endings', async () => {
     const small = message({ id: 1, result: { content: [] } });
+    const listChanged = message({ method: 'notifications/tools/list_changed' });
     BODIES.sse = {
-      type: 'text/event-stream',
+      type: 'text/event-stream; charset=utf-8',
       body:
         `: a comment\r\nid: 7\r\nevent: message\r\ndata: ${small}\r\n\r\n` +
-        `event: endpoint\ndata: /messages?sessionId=abc\n\n` +
-        `data:${message({ method: 'notifications/tools/list_changed' })}\n\n`,
+        // A priming event: only an id, and empty data.
+        `id: 8\rretry: 100\rdata: \r\r` +
+        // The data before the type; a message over two data lines.
+        `data: /messages?sessionId=abc\nevent: endpoint\n\n` +
+        `data:${listChanged.slice(0, 10)}\ndata:${listChanged.slice(10)}\n\n`,
     };
     const text = await (await get('sse')).text();
     expect(text).toBe(
-      `: a comment\r\nid: 7\r\nevent: message\r\ndata: ${small}\n\r\n` +
+      `: a comment\nid: 7\nevent: message\ndata: ${small}\n\n` +
+        `id: 8\nretry: 100\ndata: \n\n` +
         `event: endpoint\ndata: /messages?sessionId=abc\n\n` +
-        `data: ${message({ method: 'notifications/tools/list_changed' })}\n\n`,
+        `data: ${listChanged}\n\n`,
     );
   });
 
@@ -80,20 +100,34 @@ describe('boundedFetch', () => {
   it('reads a JSON body with line breaks between its tokens', async () => {
     const value = { jsonrpc: '2.0', id: 3, result: { tools: [{ name: 'a\nb' }] } };
     BODIES.pretty = { type: 'application/json', body: JSON.stringify(value, null, 2) };
-    expect(await (await get('pretty')).json()).toEqual(value);
+    const response = await get('pretty');
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(await response.json()).toEqual(value);
   });
 
-  it('leaves error responses and other types alone', async () => {
-    BODIES.error = { type: 'application/json', status: 500, body: 'not json\n'.repeat(300) };
+  it('keeps the beginning of an error body, and leaves other types alone', async () => {
+    BODIES.error = { type: 'text/plain', status: 500, body: 'e'.repeat(100_000) };
     BODIES.accepted = { type: 'text/plain', status: 202, body: 'Accepted' };
-    expect(await (await get('error')).text()).toBe('not json\n'.repeat(300));
+    expect(await (await get('error')).text()).toBe('e'.repeat(64 * 1024));
     expect(await (await get('accepted')).text()).toBe('Accepted');
   });
 
-  it('fails the body of an event that never ends', async () => {
-    BODIES.endless = { type: 'text/event-stream', body: `data: {"k":"${'y'.repeat(60_000)}` };
+  it.each([
+    ['a JSON body', 'application/json', '{"k":"yyyyyyyyyy'],
+    ['an event', 'text/event-stream', 'data: {"k":"yyyyyyyyyy'],
+    ['a comment line', 'text/event-stream', ': yyyyyyyyyyyyyyyyyyyyyy'],
+  ])('stops reading %s that never ends, and says the server is broken', async (_, type, body) => {
+    const name = `endless-${type}-${body.length}`;
+    BODIES[name] = { type, body, endless: true };
     reports.length = 0;
-    await expect((await get('endless')).text()).rejects.toThrow(/not read further/);
+    endless = 0;
+    await expect((await get(name)).text()).rejects.toThrow(/not read further/);
     expect(reports).toEqual([{ bytes: expect.any(Number), answered: 'connection closed' }]);
+    expect(endless).toBe(1);
+    // Cancelled, not drained: once the socket's buffers are full, the server writes nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sent = sentBytes[name];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sentBytes[name]).toBe(sent);
   });
 });

@@ -95,17 +95,32 @@ function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOpt
 }
 
 function streamableTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
-  return new StreamableHTTPClientTransport(spec.url, {
+  const transport: Transport = new StreamableHTTPClientTransport(spec.url, {
     requestInit: { headers: spec.headers },
-    fetch: boundedFetch(MESSAGE_LIMITS, onOversize),
+    fetch: boundedFetch({
+      limits: MESSAGE_LIMITS,
+      onOversize,
+      onEndless: () => closeBroken(transport),
+    }),
   });
+  return transport;
 }
 
 function sseTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
-  return new SSEClientTransport(spec.url, {
+  const transport: Transport = new SSEClientTransport(spec.url, {
     requestInit: { headers: spec.headers },
-    fetch: boundedFetch(MESSAGE_LIMITS, onOversize),
+    fetch: boundedFetch({
+      limits: MESSAGE_LIMITS,
+      onOversize,
+      onEndless: () => closeBroken(transport),
+    }),
   });
+  return transport;
+}
+
+/** As a stdio server with an endless line is: closed, so its owner fails what waits and reconnects. */
+function closeBroken(transport: Transport): void {
+  transport.close().catch(() => undefined);
 }
 
 function isClientError(error: unknown): boolean {
