@@ -81,9 +81,21 @@ async function main(): Promise<void> {
     children.push(fastify.child, floor.child);
     await throughputPhase(
       [
-        { name: 'floor', base: floor.url, path: '/direct', pid: floor.child.pid },
-        { name: 'Express', base: express.base, path: DIRECT_PATH, pid: express.child.pid },
-        { name: 'Fastify', base: fastify.base, path: DIRECT_PATH, pid: fastify.child.pid },
+        { name: 'floor', base: floor.url, path: '/direct', pid: floor.child.pid, isService: false },
+        {
+          name: 'Express',
+          base: express.base,
+          path: DIRECT_PATH,
+          pid: express.child.pid,
+          isService: true,
+        },
+        {
+          name: 'Fastify',
+          base: fastify.base,
+          path: DIRECT_PATH,
+          pid: fastify.child.pid,
+          isService: true,
+        },
       ],
       conversations,
       fake.child.pid,
@@ -237,6 +249,8 @@ interface Target {
   base: string;
   path: string;
   pid: number;
+  /** The service has /metrics (event-loop delay, GC time); the floor has not. */
+  isService: boolean;
 }
 
 /**
@@ -285,7 +299,7 @@ async function directLoad(
   next: () => autocannon.Request,
   fakePid: number,
 ): Promise<object> {
-  const isService = target.path === DIRECT_PATH;
+  const { isService } = target;
   const before = isService ? await scrape(target.base) : undefined;
   const cpu = { target: cpuSeconds(target.pid), fake: cpuSeconds(fakePid) };
   const bench = process.cpuUsage();
