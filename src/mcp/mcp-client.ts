@@ -4,7 +4,7 @@ import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { boundedFetch } from './bounded-fetch.js';
 import { BoundedStdioTransport } from './bounded-stdio-transport.js';
@@ -94,20 +94,26 @@ function stdioTransport(spec: StdioServerSpec, { onStderr, onOversize }: OpenOpt
   return transport;
 }
 
-function streamableTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
-  const transport: Transport = new StreamableHTTPClientTransport(spec.url, {
-    requestInit: { headers: spec.headers },
-    fetch: boundedFetch({
-      limits: MESSAGE_LIMITS,
-      onOversize,
-      onEndless: () => closeBroken(transport),
-    }),
-  });
-  return transport;
+/** The SDK's two HTTP client transports, as this file constructs them. */
+type RemoteTransportClass = new (
+  url: URL,
+  options: { requestInit: RequestInit; fetch: FetchLike },
+) => Transport;
+
+function streamableTransport(spec: RemoteServerSpec, options: OpenOptions): Transport {
+  return remoteTransport(StreamableHTTPClientTransport, spec, options);
 }
 
-function sseTransport(spec: RemoteServerSpec, { onOversize }: OpenOptions): Transport {
-  const transport: Transport = new SSEClientTransport(spec.url, {
+function sseTransport(spec: RemoteServerSpec, options: OpenOptions): Transport {
+  return remoteTransport(SSEClientTransport, spec, options);
+}
+
+function remoteTransport(
+  Kind: RemoteTransportClass,
+  spec: RemoteServerSpec,
+  { onOversize }: OpenOptions,
+): Transport {
+  const transport = new Kind(spec.url, {
     requestInit: { headers: spec.headers },
     fetch: boundedFetch({
       limits: MESSAGE_LIMITS,
