@@ -20,11 +20,6 @@ export class UnsupportedParameterError extends BadRequestException {
   }
 }
 
-/** OpenAI's error body: what its SDKs read to raise their typed errors. */
-export interface OpenAiErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
 const TYPES: Record<number, [type: string, code: string | null]> = {
   400: ['invalid_request_error', null],
   401: ['authentication_error', 'invalid_api_key'],
@@ -37,7 +32,7 @@ const TYPES: Record<number, [type: string, code: string | null]> = {
 };
 
 /** Our error, in OpenAI's shape, with our status code and the parameter at fault where known. */
-export function openAiErrorOf(body: ErrorResponseDto, exception: unknown): OpenAiErrorBody {
+export function openAiErrorOf(body: ErrorResponseDto, exception: unknown): OpenAiErrorDto {
   const [type, code] = TYPES[body.statusCode] ?? [
     body.statusCode >= 500 ? 'api_error' : 'invalid_request_error',
     null,

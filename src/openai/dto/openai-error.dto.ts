@@ -30,7 +30,7 @@ class OpenAiErrorDetailDto {
   code!: string | null;
 }
 
-/** OpenAI's error body, which every `/v1` route answers with. */
+/** OpenAI's error body, which every `/v1` route answers with and its SDKs read to raise typed errors. */
 export class OpenAiErrorDto {
   @ApiProperty({ type: OpenAiErrorDetailDto })
   error!: OpenAiErrorDetailDto;
