@@ -1,11 +1,11 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Type } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { NOT_UTF8_CHARSET } from './body-bytes.js';
 import { BODY_TOO_LARGE } from './error-body.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
 
 /** Named examples of one status: example name → the `message` the server sends. */
 export type ErrorMessages = Record<string, string>;
@@ -87,12 +87,7 @@ const ERRORS: Record<ErrorStatus, ErrorDoc> = {
   },
 };
 
-/** What a status means on every route, whatever shape its body takes. */
-export function errorDescription(status: ErrorStatus): string {
-  return ERRORS[status].description;
-}
-
-export const RETRY_AFTER = {
+const RETRY_AFTER = {
   'Retry-After': {
     description: 'Whole seconds until a request of this principal is accepted again',
     required: true,
@@ -102,21 +97,32 @@ export const RETRY_AFTER = {
 
 const EXAMPLE_REQUEST_ID = '6f1c2f8e-3d4b-4d8e-9a51-1f0c7e2b9a10';
 
+/** Routes whose errors take another API's body (the `/v1` door's OpenAI shape). */
+export interface ForeignErrorShape {
+  type: Type;
+  /** Where a status means something narrower on these routes. */
+  descriptions?: Partial<Record<ErrorStatus, string>>;
+}
+
 /**
- * Documents the shared error shape for the given statuses, each with example bodies carrying the
- * server's own messages; `messages` replaces a status's examples where a route says something narrower.
+ * Documents the given statuses, each meaning what it means on every route. In the shared error shape
+ * each has example bodies carrying the server's own messages (`messages` replaces a status's examples
+ * where a route says something narrower); in a `foreign` shape, its type and descriptions only.
  */
 export function ApiErrorResponses(
   statuses: ErrorStatus[],
   messages: Partial<Record<ErrorStatus, ErrorMessages>> = {},
+  foreign?: ForeignErrorShape,
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...statuses.map((status) =>
       ApiResponse({
         status,
-        type: ErrorResponseDto,
-        description: ERRORS[status].description,
-        examples: examplesOf(status, messages[status] ?? ERRORS[status].messages),
+        type: foreign?.type ?? ErrorResponseDto,
+        description: foreign?.descriptions?.[status] ?? ERRORS[status].description,
+        ...(!foreign && {
+          examples: examplesOf(status, messages[status] ?? ERRORS[status].messages),
+        }),
         ...(status === 429 && { headers: RETRY_AFTER }),
       }),
     ),

@@ -1,6 +1,4 @@
-import { applyDecorators, BadRequestException } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
-import { errorDescription, ErrorStatus, RETRY_AFTER } from '../common/api-error-responses.js';
+import { BadRequestException } from '@nestjs/common';
 import {
   ConversationNotFoundError,
   ModelNotFoundError,
@@ -57,24 +55,4 @@ export function openAiErrorOf(body: ErrorResponseDto, exception: unknown): OpenA
       code: exception instanceof RateLimitedError ? 'rate_limit_exceeded' : code,
     },
   };
-}
-
-/**
- * Documents the given statuses with OpenAI's error body; each means what it means on every route unless
- * `descriptions` says something narrower.
- */
-export function ApiOpenAiErrorResponses(
-  statuses: ErrorStatus[],
-  descriptions: Partial<Record<ErrorStatus, string>> = {},
-): MethodDecorator {
-  return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        type: OpenAiErrorDto,
-        description: descriptions[status] ?? errorDescription(status),
-        ...(status === 429 && { headers: RETRY_AFTER }),
-      }),
-    ),
-  );
 }

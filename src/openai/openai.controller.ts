@@ -21,8 +21,12 @@ import { completionFormat } from './completion-format.js';
 import { turnRequestOf } from './completion-request.js';
 import { ChatCompletionRequest } from './dto/chat-completion-request.dto.js';
 import { ChatCompletionDto, ModelDto, ModelListDto } from './dto/chat-completion.dto.js';
+import { OpenAiErrorDto } from './dto/openai-error.dto.js';
 import { ModelNotFoundError } from '../common/errors.js';
-import { ApiOpenAiErrorResponses } from './openai-errors.js';
+import { ApiErrorResponses } from '../common/api-error-responses.js';
+
+/** Every `/v1` error has OpenAI's body. */
+const OPENAI_ERRORS = { type: OpenAiErrorDto };
 
 /** When the model ids were published, as `created` in the model list. */
 const MODELS_CREATED = 1_764_547_200;
@@ -60,7 +64,7 @@ export class OpenAiController {
     summary: 'The models: one per route (orchestrated, direct, ultrafast, mcp-agent)',
   })
   @ApiOkResponse({ type: ModelListDto, description: 'The model list' })
-  @ApiOpenAiErrorResponses([401, 429, 503])
+  @ApiErrorResponses([401, 429, 503], {}, OPENAI_ERRORS)
   listModels(): ModelListDto {
     return { object: 'list', data: [...this.models.keys()].map(modelOf) };
   }
@@ -69,7 +73,14 @@ export class OpenAiController {
   @ApiOperation({ summary: 'One model (404 model_not_found for another id)' })
   @ApiParam({ name: 'model', description: 'A model id from the list', example: 'orchestrated' })
   @ApiOkResponse({ type: ModelDto, description: 'The model' })
-  @ApiOpenAiErrorResponses([401, 404, 429, 503], { 404: 'No model with this id (model_not_found)' })
+  @ApiErrorResponses(
+    [401, 404, 429, 503],
+    {},
+    {
+      ...OPENAI_ERRORS,
+      descriptions: { 404: 'No model with this id (model_not_found)' },
+    },
+  )
   retrieveModel(@Param('model') model: string): ModelDto {
     if (!this.models.has(model)) throw new ModelNotFoundError(model);
     return modelOf(model);
@@ -88,10 +99,17 @@ export class OpenAiController {
   })
   @ApiBody({ type: ChatCompletionRequest })
   @ApiOkResponse({ type: ChatCompletionDto, description: 'A chat.completion (or its chunks)' })
-  @ApiOpenAiErrorResponses([400, 401, 404, 409, 413, 415, 422, 429, 502, 503, 504], {
-    400: 'Bad input or a parameter we cannot honour; `param` names it',
-    404: 'Unknown model (model_not_found), or unknown `metadata.conversation_id` (conversation_not_found)',
-  })
+  @ApiErrorResponses(
+    [400, 401, 404, 409, 413, 415, 422, 429, 502, 503, 504],
+    {},
+    {
+      ...OPENAI_ERRORS,
+      descriptions: {
+        400: 'Bad input or a parameter we cannot honour; `param` names it',
+        404: 'Unknown model (model_not_found), or unknown `metadata.conversation_id` (conversation_not_found)',
+      },
+    },
+  )
   createChatCompletion(
     @Principal() principal: string,
     @Body() body: ChatCompletionRequest,
