@@ -26,7 +26,7 @@ const ROUTE_LEARNING_RATE = 0.5;
 const ROUTE_L2 = 3e-5;
 const HISTORY_EPOCHS = 300;
 const HISTORY_LEARNING_RATE = 0.5;
-const HISTORY_L2 = 2e-3;
+const HISTORY_L2 = 5e-4;
 /**
  * A message written without history is self-contained whatever came before it: each such example
  * is also shown to the history judge after a random earlier turn, as a negative, at this weight.

@@ -607,6 +607,11 @@ const STRUCTURAL: readonly StructuralFeature[] = [
     prior: -0.5,
   },
   {
+    name: 'picksFromOwnClause',
+    reason: 'picks from a set an earlier clause names ("list the files … which one is the oldest")',
+    prior: -1,
+  },
+  {
     name: 'rankNamesKind',
     reason: 'ranks a kind of thing the earlier turns did not name ("the biggest planet")',
     prior: -0.5,
@@ -664,6 +669,9 @@ export function contentWords(words: string[]): number {
  * something it could point at: "my monstera has brown spots, why is it …", "write a function
  * that parses dates and explain how it works". "add type hints to it" has none.
  */
+/** A file name or path: "notes/ideas.md", "budget.xlsx", "src/app". */
+const FILE_NAME = /\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u;
+
 export function hasEarlierClause(words: string[], pronounAt: number): boolean {
   // "add them up: 12, 7, 30" points forward, at what follows the colon.
   const colonAfter = words.findIndex((word, i) => i >= pronounAt && word.endsWith(':'));
@@ -672,8 +680,10 @@ export function hasEarlierClause(words: string[], pronounAt: number): boolean {
   for (let i = 0; i < pronounAt; i++) {
     const word = words[i];
     const plain = word.replace(/[^\p{L}\p{N}]/gu, '');
-    // "list the files in the invoices folder and …" names what its pronoun can point at.
-    if (plain.length >= 2 && (!FUNCTION_WORDS.has(plain) || GENERIC_NOUNS.has(plain))) {
+    // "list the files in the invoices folder and …" names what its pronoun can point at, and a
+    // file name alone does: "read notes/ideas.md and tell me which of them …".
+    if (FILE_NAME.test(word)) clauseContent += 2;
+    else if (plain.length >= 2 && (!FUNCTION_WORDS.has(plain) || GENERIC_NOUNS.has(plain))) {
       clauseContent++;
     }
     const endsClause = /[,;:.!?]$/.test(word) || CLAUSE_JOINERS.has(words[i + 1] ?? '');
@@ -785,7 +795,7 @@ const ANTECEDENT_REACH = 30;
  * Bump when innerReference() or hasEarlierClause() changes what it finds: the history weights must
  * be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 7;
+export const INNER_REFERENCE_REVISION = 8;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -803,6 +813,11 @@ export interface InnerReference {
   rankScope: 0 | 1 | 2;
   /** The word naming what an unscoped rank ranks ("planet" in "the biggest planet"), or ''. */
   rankNoun: string;
+  /**
+   * A pick ("which one", "which of them", "the oldest") comes after a clause of the same message
+   * that names its set: "list the files in invoices and tell me which one is the oldest".
+   */
+  picksFromOwnClause: boolean;
   /**
    * What the message names before its first pronoun: 2 a thing of its own (an indefinite or
    * possessive noun phrase, a number of things, a file name), 1 only a definite one ("the poem"),
@@ -827,12 +842,17 @@ export function innerReference(words: string[]): InnerReference {
   let ordinalHead = false;
   let rankScope: 0 | 1 | 2 = 0;
   let rankNoun = '';
+  let pickAt = -1;
   let pointed = false;
   for (let i = 0; i < reach; i++) {
     const word = words[i];
     const plain = word.replace(/[^\p{L}\p{N}-]/gu, '');
+    if (pickAt < 0 && plain === 'which' && PICKED.test(words[i + 1] ?? '')) pickAt = i;
     if (DEFINITE_ARTICLES.has(plain)) {
-      ordinalHead ||= ranksWithoutNoun(words, i + 1);
+      if (!ordinalHead && ranksWithoutNoun(words, i + 1)) {
+        ordinalHead = true;
+        if (pickAt < 0) pickAt = i;
+      }
       if (rankScope === 0) {
         rankScope = scopeOfRank(words, i + 1);
         if (rankScope === 2) rankNoun = nounAfterRank(words, i + 1);
@@ -849,7 +869,7 @@ export function innerReference(words: string[]): InnerReference {
       continue;
     }
     const endsClause = /[,;:.!?]$/.test(word) || /^[-–—]$/.test(words[i + 1] ?? '');
-    if (/\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u.test(word)) named = 2;
+    if (FILE_NAME.test(word)) named = 2;
     else if (endsClause && i < 3 && named === 0 && isTopic(words, i)) named = 2;
     else if (!/[,;:.!?]$/.test(word))
       named = Math.max(named, namedAfter(plain, words, i)) as 0 | 1 | 2;
@@ -859,12 +879,15 @@ export function innerReference(words: string[]): InnerReference {
     ordinalHead,
     rankScope,
     rankNoun,
+    picksFromOwnClause: pickAt > 0 && hasEarlierClause(words, pickAt),
     antecedent,
     namesThenAsks: firstClause > 0,
     opensPersonal: OPENS_PERSONAL.test(words.slice(0, 3).join(' ')),
   };
 }
 
+/** What follows "which" when it picks from a set: "which one", "which of them". */
+const PICKED = /^(?:one|ones|of)\b/;
 const RANKS: ReadonlySet<string> = new Set([
   ...ORDINALS.split('|'),
   ...ORDINALS_OTHER_LANGUAGES.split('|').filter((ordinal) => /^\p{L}+$/u.test(ordinal)),

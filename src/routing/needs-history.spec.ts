@@ -81,6 +81,7 @@ describe('needsHistory', () => {
     ['12', partyPlanning],
     ['open the most recent one', invoices],
     ['go through each of them and summarize what they say', invoices],
+    ['which one is the oldest?', invoices],
     ['less apologetic', coverLetter],
     ['et pour le Chili ?', frenchCapital],
     ['hazlo más corto', spanishEmail],
@@ -103,6 +104,9 @@ describe('needsHistory', () => {
     // Asked again: as self-contained as the first time, so the repeat hits the context-free cache.
     ['What is the capital of France', capitalOfFrance],
     ['define entropy in one line', [...capitalOfFrance, ...squared]],
+    // The pick comes after a clause of its own that names the set.
+    ['list the files in the reports folder and tell me which one is the oldest', capitalOfFrance],
+    ['read notes/ideas.md and tell me which of them are about music', invoices],
   ])('treats %j as self-contained', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(false);
   });

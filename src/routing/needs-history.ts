@@ -82,6 +82,8 @@ const RANK_CUES: ReadonlySet<string> = new Set([
   'ordinalOtherLanguage',
   'rankedItem',
 ]);
+/** Cues that read a pick as one from an earlier answer; silent when an earlier clause gives the set. */
+const PICK_CUES: ReadonlySet<string> = new Set([...RANK_CUES, 'itemReference', 'eachOfThose']);
 
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
@@ -102,6 +104,7 @@ export const HISTORY_FEATURE_SCHEMA = hashString(
     PRONOUNS: [...PRONOUNS],
     ITEM_CUES: [...ITEM_CUES],
     RANK_CUES: [...RANK_CUES],
+    PICK_CUES: [...PICK_CUES],
     ITEM_NOUNS: [...ITEM_NOUNS],
     NEW_TASK_LEAD: NEW_TASK_LEAD.source,
     innerReference: INNER_REFERENCE_REVISION,
@@ -136,6 +139,8 @@ export class HistoryJudge {
    * presidente de México"): its ordinal is no item of an earlier answer.
    */
   private ranksOwnSet = false;
+  /** A pick from a set an earlier clause of the message names: no item of an earlier answer. */
+  private picksFromOwnClause = false;
 
   constructor(encoded: EncodedWeights = HISTORY_WEIGHTS) {
     this.weights = decodeWeights(encoded, {
@@ -258,9 +263,12 @@ export class HistoryJudge {
       inner.rankNoun !== '' &&
       !ITEM_NOUNS.has(inner.rankNoun) &&
       !sharesWord([inner.rankNoun], `${request ?? ''} ${previous ?? ''}`);
-    this.picksItem = inner.ordinalHead || (inner.rankScope === 2 && !namesKind);
+    this.picksFromOwnClause = inner.picksFromOwnClause;
+    this.picksItem =
+      !inner.picksFromOwnClause && (inner.ordinalHead || (inner.rankScope === 2 && !namesKind));
     this.ranksOwnSet = !inner.ordinalHead && inner.rankScope === 1;
-    if (inner.ordinalHead) this.mark('ordinalHead');
+    if (inner.picksFromOwnClause) this.mark('picksFromOwnClause');
+    else if (inner.ordinalHead) this.mark('ordinalHead');
     if (inner.rankScope === 1) this.mark('rankScoped');
     else if (namesKind) this.mark('rankNamesKind');
     else if (inner.rankScope === 2) this.mark('rankUnscoped');
@@ -287,6 +295,7 @@ export class HistoryJudge {
       if (cue.maxWords !== undefined && words > cue.maxWords) continue;
       if (cue.skipWhenPasted && pasted) continue;
       if (this.ranksOwnSet && RANK_CUES.has(cue.name)) continue;
+      if (this.picksFromOwnClause && PICK_CUES.has(cue.name)) continue;
       if (cue.pattern.test(text)) {
         this.mark(`cue:${cue.name}`);
         item ||= ITEM_CUES.has(cue.name);
