@@ -715,7 +715,9 @@ export function opensNewTask(words: string[]): boolean {
     const rest = words.slice(i + 1);
     const text = rest.join(' ');
     return (
-      contentWords(rest) + rest.filter((word) => GENERIC_NOUNS.has(word)).length >= 2 &&
+      contentWords(rest) +
+        rest.filter((word) => GENERIC_NOUNS.has(word.replace(/[^\p{L}]/gu, ''))).length >=
+        2 &&
       firstPronoun(rest) < 0 &&
       !innerReference(rest).ordinalHead &&
       !CUES.some((cue) => !cue.name.startsWith('now') && cue.pattern.test(text))
@@ -792,10 +794,10 @@ const OPENS_PERSONAL =
   /^(?:my|our|i|im|ive|we|were|weve|theres|there is|there are|mon|ma|mes|notre|nos|je|jai|il y a|mi|mis|nuestro|nuestra|tengo|hay|mein|meine|meinem|unser|unsere|ich|wir|es gibt)\b/u;
 const ANTECEDENT_REACH = 30;
 /**
- * Bump when innerReference() or hasEarlierClause() changes what it finds: the history weights must
- * be re-trained.
+ * Bump when innerReference(), hasEarlierClause() or opensNewTask() changes what it finds: the
+ * history weights must be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 8;
+export const INNER_REFERENCE_REVISION = 9;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
