@@ -13,7 +13,7 @@ export const ROUTER_WEIGHTS: EncodedWeights = {
 
 /** The needs_history judge: logistic. */
 export const HISTORY_WEIGHTS: EncodedWeights = {
-  featureSchema: '86e4041f',
+  featureSchema: '01f1811c',
   dims: 4190,
   temperature: 1,
   scale: 0.0001198312428362344,
