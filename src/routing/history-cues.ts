@@ -2,6 +2,8 @@
 // not verdicts), shape features, and the small vocabularies behind them, in the four languages we
 // route. Patterns are matched on lower-cased text without apostrophes (see needs-history.ts).
 
+import { FILE_EXTENSIONS } from './cue-lexicon.js';
+
 /** A pattern whose match is one named feature of the judge. */
 export interface HistoryCue {
   name: string;
@@ -304,7 +306,12 @@ export const CUES: readonly HistoryCue[] = withUnicodeBoundaries([
     name: 'itemReference',
     reason: 'refers to an item of an earlier answer',
     pattern:
-      /\b(?:(?:point|option|item|number|line|step|part) \d+|the one|the (?:latter|former)|which one|which of (?:them|these|those)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+      /\b(?:(?:point|option|item|number|line|step|part) \d+|the one|the (?:latter|former)|the (?:intro|introduction|conclusion|ending|middle))\b/,
+  },
+  {
+    name: 'whichOne',
+    reason: 'asks which item of an earlier answer ("which one", "which of them")',
+    pattern: /\b(?:which one|which of (?:them|these|those))\b/,
   },
   {
     name: 'rankedItem',
@@ -652,12 +659,22 @@ export const FEATURE_PRIORS: readonly number[] = [
   ...CUES.map((cue) => cue.prior ?? CUE_PRIOR),
 ];
 
+/**
+ * A file name or path: "notes/ideas.md", "budget.xlsx", "src/app"; not "e.g.", "a.m.", "done.it",
+ * "and/or" or "24/7".
+ */
+const FILE_NAME = new RegExp(
+  `[\\p{L}\\d_-]{2,}\\.(?:${FILE_EXTENSIONS.map((extension) => extension.replace('.', '\\.')).join('|')})(?![\\p{L}\\d])|` +
+    `(?<![\\p{L}\\d])(?!(?:and|or|yes|no|he|she|his|her|him|km)\\/)\\p{L}[\\w.-]+\\/[\\w.-]*\\p{L}{2}`,
+  'u',
+);
+
 export function contentWords(words: string[]): number {
   let count = 0;
   const reach = Math.min(words.length, PRONOUN_REACH);
   for (let i = 0; i < reach; i++) {
     // A file name or path is as specific a subject as a message can name.
-    if (/\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u.test(words[i])) count += 2;
+    if (FILE_NAME.test(words[i])) count += 2;
     const word = words[i].replace(/[^\p{L}\p{N}]/gu, '');
     if (word.length >= 2 && !FUNCTION_WORDS.has(word)) count++;
   }
@@ -669,9 +686,6 @@ export function contentWords(words: string[]): number {
  * something it could point at: "my monstera has brown spots, why is it …", "write a function
  * that parses dates and explain how it works". "add type hints to it" has none.
  */
-/** A file name or path: "notes/ideas.md", "budget.xlsx", "src/app". */
-const FILE_NAME = /\p{L}[\w-]*\.[a-z]{1,5}\b|\w\/\w/u;
-
 export function hasEarlierClause(words: string[], pronounAt: number): boolean {
   // "add them up: 12, 7, 30" points forward, at what follows the colon.
   const colonAfter = words.findIndex((word, i) => i >= pronounAt && word.endsWith(':'));
@@ -715,9 +729,7 @@ export function opensNewTask(words: string[]): boolean {
     const rest = words.slice(i + 1);
     const text = rest.join(' ');
     return (
-      contentWords(rest) +
-        rest.filter((word) => GENERIC_NOUNS.has(word.replace(/[^\p{L}]/gu, ''))).length >=
-        2 &&
+      contentWords(rest) + rest.filter((word) => GENERIC_NOUNS.has(word)).length >= 2 &&
       firstPronoun(rest) < 0 &&
       !innerReference(rest).ordinalHead &&
       !CUES.some((cue) => !cue.name.startsWith('now') && cue.pattern.test(text))
@@ -794,10 +806,10 @@ const OPENS_PERSONAL =
   /^(?:my|our|i|im|ive|we|were|weve|theres|there is|there are|mon|ma|mes|notre|nos|je|jai|il y a|mi|mis|nuestro|nuestra|tengo|hay|mein|meine|meinem|unser|unsere|ich|wir|es gibt)\b/u;
 const ANTECEDENT_REACH = 30;
 /**
- * Bump when innerReference(), hasEarlierClause() or opensNewTask() changes what it finds: the
- * history weights must be re-trained.
+ * Bump when innerReference(), hasEarlierClause(), contentWords(), FILE_NAME or opensNewTask()
+ * changes what it finds, or the judge reads them differently: the history weights must be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 9;
+export const INNER_REFERENCE_REVISION = 11;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -881,15 +893,35 @@ export function innerReference(words: string[]): InnerReference {
     ordinalHead,
     rankScope,
     rankNoun,
-    picksFromOwnClause: pickAt > 0 && hasEarlierClause(words, pickAt),
+    picksFromOwnClause: picksFromSetRequest(words, pickAt),
     antecedent,
     namesThenAsks: firstClause > 0,
     opensPersonal: OPENS_PERSONAL.test(words.slice(0, 3).join(' ')),
   };
 }
 
-/** What follows "which" when it picks from a set: "which one", "which of them". */
+/** What follows "which" when it picks from a set: "which one", "which of them" (English only). */
 const PICKED = /^(?:one|ones|of)\b/;
+/** Requests that bring up a set of things of their own: "list the files in invoices and …". */
+const SET_REQUEST =
+  /^(?:list|ls|read|show|find|search|scan|check|open|look|get|fetch|compare|liste|lis|montre|cherche|trouve|lista|lee|muestra|busca|encuentra|revisa|zeig|lies|such|finde|öffne)$/;
+
+/**
+ * Whether the pick at `pickAt` chooses from what the message's own opening request brings up: the
+ * message opens on such a request that names something, and a joiner ("and", "then", a comma) leads
+ * to the pick. "for gaming, which one is better?" opens on no request: it picks from an earlier answer.
+ */
+function picksFromSetRequest(words: string[], pickAt: number): boolean {
+  if (pickAt <= 1 || !SET_REQUEST.test(words[0])) return false;
+  let named = false;
+  for (let i = 1; i < pickAt; i++) {
+    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    named ||= FILE_NAME.test(words[i]) || GENERIC_NOUNS.has(plain) || !FUNCTION_WORDS.has(plain);
+    const joined = /,$/.test(words[i]) || CLAUSE_JOINERS.has(words[i + 1] ?? '');
+    if (named && joined) return true;
+  }
+  return false;
+}
 const RANKS: ReadonlySet<string> = new Set([
   ...ORDINALS.split('|'),
   ...ORDINALS_OTHER_LANGUAGES.split('|').filter((ordinal) => /^\p{L}+$/u.test(ordinal)),

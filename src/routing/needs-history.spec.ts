@@ -34,6 +34,18 @@ const invoices: HistoryTurn[] = [
     route: 'needs_tools',
   },
 ];
+const laptops: HistoryTurn[] = [
+  { role: 'user', content: 'suggest three laptops under 1000 euros' },
+  {
+    role: 'assistant',
+    content: '1. Lenovo ThinkPad E14\n2. MacBook Air M2\n3. ASUS Zenbook 14',
+    route: 'direct_llm',
+  },
+];
+const meeting: HistoryTurn[] = [
+  { role: 'user', content: 'book the dentist for 9:30 tomorrow' },
+  { role: 'assistant', content: 'Booked: dentist, tomorrow at 9:30.', route: 'needs_tools' },
+];
 const frenchCapital: HistoryTurn[] = [
   { role: 'user', content: 'quelle est la capitale du Pérou ?' },
   { role: 'assistant', content: 'Lima.', route: 'ultra_fast' },
@@ -82,6 +94,13 @@ describe('needsHistory', () => {
     ['open the most recent one', invoices],
     ['go through each of them and summarize what they say', invoices],
     ['which one is the oldest?', invoices],
+    // A leading condition is no set of the message's own: the pick is still from the list before.
+    ['ignoring price, which one?', laptops],
+    ['for gaming and video editing, which of them is better?', laptops],
+    ['so which one is better: the first or the last one?', laptops],
+    ['pour voyager en train, lequel est le plus léger ?', laptops],
+    // "a.m." and "24/7" are no file names for a pronoun to point at.
+    ['a.m. or p.m.? move it', meeting],
     ['less apologetic', coverLetter],
     ['et pour le Chili ?', frenchCapital],
     ['hazlo más corto', spanishEmail],

@@ -66,6 +66,7 @@ const INDEX = new Map(FEATURE_NAMES.map((name, index) => [name, index]));
 /** Cues that pick items out of an earlier answer: with a list before them, `itemOfList`. */
 const ITEM_CUES: ReadonlySet<string> = new Set([
   'itemReference',
+  'whichOne',
   'rankedItem',
   'itemNumberOtherLanguage',
   'ordinalFragment',
@@ -83,7 +84,7 @@ const RANK_CUES: ReadonlySet<string> = new Set([
   'rankedItem',
 ]);
 /** Cues that read a pick as one from an earlier answer; silent when an earlier clause gives the set. */
-const PICK_CUES: ReadonlySet<string> = new Set([...RANK_CUES, 'itemReference', 'eachOfThose']);
+const PICK_CUES: ReadonlySet<string> = new Set([...RANK_CUES, 'whichOne', 'eachOfThose']);
 
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
 
@@ -245,13 +246,16 @@ export class HistoryJudge {
     if (ownObject) this.mark('ownObject');
     if (signals.fileRefs + signals.pathRefs > 0) this.mark('namesFile');
     if (signals.ownedPlaces > 0) this.mark('namesPlace');
+    const inner = innerReference(words);
     const pronounAt = firstPronoun(words);
     if (pronounAt >= 0) {
       this.mark('pronoun');
       if (pronounAt <= 2) this.mark('pronounEarly');
-      this.mark(hasEarlierClause(words, pronounAt) ? 'antecedentInside' : 'pronounUnbound');
+      // "which of them" points inside only at a set the message's own request brought up.
+      const picks = words[pronounAt - 2] === 'which' && words[pronounAt - 1] === 'of';
+      const inside = picks ? inner.picksFromOwnClause : hasEarlierClause(words, pronounAt);
+      this.mark(inside ? 'antecedentInside' : 'pronounUnbound');
     }
-    const inner = innerReference(words);
     if (inner.antecedent === 2) this.mark('antecedentOwn');
     else if (inner.antecedent === 1) this.mark('antecedentDefinite');
     if (inner.namesThenAsks) this.mark('namesThenAsks');
