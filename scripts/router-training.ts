@@ -21,9 +21,11 @@ import { ROUTES, type HistoryTurn } from '../src/routing/routing.types.js';
 import { hashString } from '../src/routing/text-hash.js';
 import { toRoutingInput, type RoutingExample } from './routing-dataset.js';
 
-const ROUTE_EPOCHS = 400;
+// Chosen by 5-fold cross-validation on train.jsonl (route 94.9 %; 400 epochs with L2 3e-5: 94.2 %):
+// the fixed number of Adagrad epochs is the regulariser, an L2 penalty on top only cost accuracy.
+const ROUTE_EPOCHS = 800;
 const ROUTE_LEARNING_RATE = 0.5;
-const ROUTE_L2 = 3e-5;
+const ROUTE_L2 = 0;
 const HISTORY_EPOCHS = 300;
 const HISTORY_LEARNING_RATE = 0.5;
 const HISTORY_L2 = 5e-4;

@@ -614,8 +614,9 @@ const STRUCTURAL: readonly StructuralFeature[] = [
     prior: -0.5,
   },
   {
-    name: 'picksFromOwnClause',
-    reason: 'picks from a set an earlier clause names ("list the files … which one is the oldest")',
+    name: 'picksFromOwnRequest',
+    reason:
+      'picks from a set its own request brings up ("list the files … which one is the oldest")',
     prior: -1,
   },
   {
@@ -659,13 +660,20 @@ export const FEATURE_PRIORS: readonly number[] = [
   ...CUES.map((cue) => cue.prior ?? CUE_PRIOR),
 ];
 
+/** Known extensions of two characters or more ("a.m." and "e.g." end on one), escaped. */
+const EXTENSIONS = FILE_EXTENSIONS.filter((extension) => extension.length >= 2)
+  .map((extension) => extension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+/** Word pairs written with a slash that are no path: "and/or", "pros/cons", "24/7". */
+const SLASH_PAIRS = 'and|or|yes|no|he|she|his|her|him|they|them|pros|on|input|tcp|ci|km|miles|cost';
 /**
- * A file name or path: "notes/ideas.md", "budget.xlsx", "src/app"; not "e.g.", "a.m.", "done.it",
- * "and/or" or "24/7".
+ * A file name or path: "notes/ideas.md", "index.d.ts", ".env", "src/app", "reports/2024", "~/notes",
+ * "contracts/"; not "e.g.", "a.m.", "done.it", "and/or" or "24/7". Words are lower-cased first.
  */
 const FILE_NAME = new RegExp(
-  `[\\p{L}\\d_-]{2,}\\.(?:${FILE_EXTENSIONS.map((extension) => extension.replace('.', '\\.')).join('|')})(?![\\p{L}\\d])|` +
-    `(?<![\\p{L}\\d])(?!(?:and|or|yes|no|he|she|his|her|him|km)\\/)\\p{L}[\\w.-]+\\/[\\w.-]*\\p{L}{2}`,
+  `(?:[\\p{L}\\p{N}_-]+(?:\\.[\\p{L}\\p{N}_-]+)*)?\\.(?:${EXTENSIONS})(?![\\p{L}\\p{N}])|` +
+    `(?:^|[^\\p{L}\\p{N}_.~-])(?:~|\\.{1,2})?\\/[\\p{L}\\p{N}_.-]+|` +
+    `(?<![\\p{L}\\p{N}])(?!(?:${SLASH_PAIRS})\\/)[\\p{L}_.-]*\\p{L}[\\p{L}\\p{N}_.-]*\\/(?:[\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}]|$)`,
   'u',
 );
 
@@ -695,7 +703,7 @@ export function hasEarlierClause(words: string[], pronounAt: number): boolean {
     const word = words[i];
     const plain = word.replace(/[^\p{L}\p{N}]/gu, '');
     // "list the files in the invoices folder and …" names what its pronoun can point at, and a
-    // file name alone does: "read notes/ideas.md and tell me which of them …".
+    // file name alone does: "summarise notes/ideas.md and say if it is finished".
     if (FILE_NAME.test(word)) clauseContent += 2;
     else if (plain.length >= 2 && (!FUNCTION_WORDS.has(plain) || GENERIC_NOUNS.has(plain))) {
       clauseContent++;
@@ -809,7 +817,7 @@ const ANTECEDENT_REACH = 30;
  * Bump when innerReference(), hasEarlierClause(), contentWords(), FILE_NAME or opensNewTask()
  * changes what it finds, or the judge reads them differently: the history weights must be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 11;
+export const INNER_REFERENCE_REVISION = 12;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -828,10 +836,12 @@ export interface InnerReference {
   /** The word naming what an unscoped rank ranks ("planet" in "the biggest planet"), or ''. */
   rankNoun: string;
   /**
-   * A pick ("which one", "which of them", "the oldest") comes after a clause of the same message
-   * that names its set: "list the files in invoices and tell me which one is the oldest".
+   * A pick ("which one", "which of them", "the oldest") from a set the message's own opening request
+   * brings up: "list the files in invoices and tell me which one is the oldest".
    */
-  picksFromOwnClause: boolean;
+  picksFromOwnRequest: boolean;
+  /** Where that pick, or the first pick, starts (-1 without one). */
+  pickAt: number;
   /**
    * What the message names before its first pronoun: 2 a thing of its own (an indefinite or
    * possessive noun phrase, a number of things, a file name), 1 only a definite one ("the poem"),
@@ -893,7 +903,8 @@ export function innerReference(words: string[]): InnerReference {
     ordinalHead,
     rankScope,
     rankNoun,
-    picksFromOwnClause: picksFromSetRequest(words, pickAt),
+    picksFromOwnRequest: picksFromOwnRequest(words, pickAt),
+    pickAt,
     antecedent,
     namesThenAsks: firstClause > 0,
     opensPersonal: OPENS_PERSONAL.test(words.slice(0, 3).join(' ')),
@@ -902,26 +913,67 @@ export function innerReference(words: string[]): InnerReference {
 
 /** What follows "which" when it picks from a set: "which one", "which of them" (English only). */
 const PICKED = /^(?:one|ones|of)\b/;
-/** Requests that bring up a set of things of their own: "list the files in invoices and …". */
-const SET_REQUEST =
-  /^(?:list|ls|read|show|find|search|scan|check|open|look|get|fetch|compare|liste|lis|montre|cherche|trouve|lista|lee|muestra|busca|encuentra|revisa|zeig|lies|such|finde|öffne)$/;
+/** Requests that bring up a set of their own: "list the files in invoices and …", "write three slogans and …". */
+const SET_REQUEST = new Set(
+  (
+    'list ls read show find search scan check open look get fetch compare write suggest recommend ' +
+    'give name generate draft propose liste lis montre cherche trouve écris propose lista lee ' +
+    'muestra busca encuentra revisa escribe sugiere zeig lies suche finde öffne schreib nenne'
+  ).split(' '),
+);
+/** Words a request may open with before its verb: "please list …", "can you find …", "now read …". */
+const REQUEST_LEADS = new Set(
+  'please pls plz can could would will you i need want to now next then also just kindly go ahead'.split(
+    ' ',
+  ),
+);
+const REQUEST_LEAD_REACH = 4;
+/** Where a thing a request names comes from: "files in X", "mails from Y", "my inbox". */
+const SOURCE_WORDS = new Set(
+  'in from under inside within on my our dans de du mes mon en mis mi im aus von meine meinen'.split(
+    ' ',
+  ),
+);
+/** Words that point back even inside a request: "show me their prices and …". */
+const BACK_POINTERS = new Set(
+  'their theirs them those these its it they leurs leur ces sus esos esas estos ihre deren diese'.split(
+    ' ',
+  ),
+);
 
 /**
- * Whether the pick at `pickAt` chooses from what the message's own opening request brings up: the
- * message opens on such a request that names something, and a joiner ("and", "then", a comma) leads
- * to the pick. "for gaming, which one is better?" opens on no request: it picks from an earlier answer.
+ * Whether the pick at `pickAt` chooses from a set the message's own opening request brings up:
+ * "list the files in invoices and tell me which one is the oldest", "read notes/ideas.md, which of
+ * them …", "write three slogans and tell me which one you like". The request must name where its set
+ * comes from (a file, a folder, "files in X", "my inbox") or count it ("three slogans"), point back
+ * at nothing, and reach the pick through a joiner or a comma. "for gaming, which one is better?" and
+ * "look at the specs and tell me which one is lightest" pick from an earlier answer.
  */
-function picksFromSetRequest(words: string[], pickAt: number): boolean {
-  if (pickAt <= 1 || !SET_REQUEST.test(words[0])) return false;
+function picksFromOwnRequest(words: string[], pickAt: number): boolean {
+  let verb = 0;
+  while (verb < REQUEST_LEAD_REACH && REQUEST_LEADS.has(plainWord(words[verb] ?? ''))) verb++;
+  if (verb >= pickAt - 1 || !SET_REQUEST.has(plainWord(words[verb]))) return false;
   let named = false;
-  for (let i = 1; i < pickAt; i++) {
-    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
-    named ||= FILE_NAME.test(words[i]) || GENERIC_NOUNS.has(plain) || !FUNCTION_WORDS.has(plain);
+  for (let i = verb + 1; i < pickAt; i++) {
+    const plain = plainWord(words[i]);
+    if (BACK_POINTERS.has(plain) || RANKS.has(plain)) return false;
+    const previous = plainWord(words[i - 1]);
+    const content = /\p{L}{2}/u.test(plain) && !FUNCTION_WORDS.has(plain);
+    named ||=
+      FILE_NAME.test(words[i]) ||
+      GENERIC_NOUNS.has(plain) ||
+      (content &&
+        (SOURCE_WORDS.has(previous) || NUMBER_WORDS.has(previous) || /^\d+$/.test(previous)));
     const joined = /,$/.test(words[i]) || CLAUSE_JOINERS.has(words[i + 1] ?? '');
     if (named && joined) return true;
   }
   return false;
 }
+
+function plainWord(word: string): string {
+  return word.replace(/[^\p{L}\p{N}]/gu, '');
+}
+
 const RANKS: ReadonlySet<string> = new Set([
   ...ORDINALS.split('|'),
   ...ORDINALS_OTHER_LANGUAGES.split('|').filter((ordinal) => /^\p{L}+$/u.test(ordinal)),

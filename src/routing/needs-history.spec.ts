@@ -99,6 +99,10 @@ describe('needsHistory', () => {
     ['for gaming and video editing, which of them is better?', laptops],
     ['so which one is better: the first or the last one?', laptops],
     ['pour voyager en train, lequel est le plus léger ?', laptops],
+    ['for travel and office work, which one is better?', laptops],
+    ['look at the specs and tell me which of them is lightest', laptops],
+    ['show me their prices and tell me which one is cheapest', laptops],
+    ['such a long list, which one is best?', laptops],
     // "a.m." and "24/7" are no file names for a pronoun to point at.
     ['a.m. or p.m.? move it', meeting],
     ['less apologetic', coverLetter],
@@ -126,6 +130,9 @@ describe('needsHistory', () => {
     // The pick comes after a clause of its own that names the set.
     ['list the files in the reports folder and tell me which one is the oldest', capitalOfFrance],
     ['read notes/ideas.md and tell me which of them are about music', invoices],
+    ['please list the files in the reports folder and tell me which one is the oldest', laptops],
+    ['can you look in reports/2024 and tell me which one is the oldest?', capitalOfFrance],
+    ['write three slogans for a bakery and tell me which of them you like best', laptops],
   ])('treats %j as self-contained', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(false);
   });

@@ -83,7 +83,7 @@ const RANK_CUES: ReadonlySet<string> = new Set([
   'ordinalOtherLanguage',
   'rankedItem',
 ]);
-/** Cues that read a pick as one from an earlier answer; silent when an earlier clause gives the set. */
+/** Cues that read a pick as one from an earlier answer; silent when the message's own request gives the set. */
 const PICK_CUES: ReadonlySet<string> = new Set([...RANK_CUES, 'whichOne', 'eachOfThose']);
 
 export const HISTORY_FEATURE_DIMS = HASH_BUCKETS + FEATURE_NAMES.length;
@@ -140,8 +140,8 @@ export class HistoryJudge {
    * presidente de México"): its ordinal is no item of an earlier answer.
    */
   private ranksOwnSet = false;
-  /** A pick from a set an earlier clause of the message names: no item of an earlier answer. */
-  private picksFromOwnClause = false;
+  /** A pick from a set the message's own request brings up: no item of an earlier answer. */
+  private picksFromOwnRequest = false;
 
   constructor(encoded: EncodedWeights = HISTORY_WEIGHTS) {
     this.weights = decodeWeights(encoded, {
@@ -248,16 +248,20 @@ export class HistoryJudge {
     if (signals.ownedPlaces > 0) this.mark('namesPlace');
     const inner = innerReference(words);
     const pronounAt = firstPronoun(words);
+    let pickPronoun = false;
     if (pronounAt >= 0) {
       this.mark('pronoun');
       if (pronounAt <= 2) this.mark('pronounEarly');
-      // "which of them" points inside only at a set the message's own request brought up.
-      const picks = words[pronounAt - 2] === 'which' && words[pronounAt - 1] === 'of';
-      const inside = picks ? inner.picksFromOwnClause : hasEarlierClause(words, pronounAt);
+      // The pronoun of "which one", "which of them" points inside only at a set the message's own
+      // request brought up.
+      pickPronoun = inner.pickAt >= 0 && pronounAt - inner.pickAt <= 2;
+      const inside = pickPronoun ? inner.picksFromOwnRequest : hasEarlierClause(words, pronounAt);
       this.mark(inside ? 'antecedentInside' : 'pronounUnbound');
     }
-    if (inner.antecedent === 2) this.mark('antecedentOwn');
-    else if (inner.antecedent === 1) this.mark('antecedentDefinite');
+    if (!pickPronoun || inner.picksFromOwnRequest) {
+      if (inner.antecedent === 2) this.mark('antecedentOwn');
+      else if (inner.antecedent === 1) this.mark('antecedentDefinite');
+    }
     if (inner.namesThenAsks) this.mark('namesThenAsks');
     if (inner.opensPersonal) this.mark('opensPersonal');
     const previous = lastAnswer(history);
@@ -267,11 +271,11 @@ export class HistoryJudge {
       inner.rankNoun !== '' &&
       !ITEM_NOUNS.has(inner.rankNoun) &&
       !sharesWord([inner.rankNoun], `${request ?? ''} ${previous ?? ''}`);
-    this.picksFromOwnClause = inner.picksFromOwnClause;
+    this.picksFromOwnRequest = inner.picksFromOwnRequest;
     this.picksItem =
-      !inner.picksFromOwnClause && (inner.ordinalHead || (inner.rankScope === 2 && !namesKind));
+      !inner.picksFromOwnRequest && (inner.ordinalHead || (inner.rankScope === 2 && !namesKind));
     this.ranksOwnSet = !inner.ordinalHead && inner.rankScope === 1;
-    if (inner.picksFromOwnClause) this.mark('picksFromOwnClause');
+    if (inner.picksFromOwnRequest) this.mark('picksFromOwnRequest');
     else if (inner.ordinalHead) this.mark('ordinalHead');
     if (inner.rankScope === 1) this.mark('rankScoped');
     else if (namesKind) this.mark('rankNamesKind');
@@ -299,7 +303,7 @@ export class HistoryJudge {
       if (cue.maxWords !== undefined && words > cue.maxWords) continue;
       if (cue.skipWhenPasted && pasted) continue;
       if (this.ranksOwnSet && RANK_CUES.has(cue.name)) continue;
-      if (this.picksFromOwnClause && PICK_CUES.has(cue.name)) continue;
+      if (this.picksFromOwnRequest && PICK_CUES.has(cue.name)) continue;
       if (cue.pattern.test(text)) {
         this.mark(`cue:${cue.name}`);
         item ||= ITEM_CUES.has(cue.name);
