@@ -225,7 +225,7 @@ function routeRow(router: LocalRouter, example: RoutingExample): Row {
   };
 }
 
-/** Full-batch Adagrad on mean cross-entropy plus L2; deterministic for a given data order. */
+/** Full-batch Adagrad on mean cross-entropy (plus ROUTE_L2, if any); deterministic for a given data order. */
 function trainSoftmax(rows: Row[], epochs: number): Float32Array {
   const weights = new Float32Array(FEATURE_DIMS * CLASS_COUNT);
   const gradient = new Float64Array(weights.length);

@@ -664,16 +664,20 @@ export const FEATURE_PRIORS: readonly number[] = [
 const EXTENSIONS = FILE_EXTENSIONS.filter((extension) => extension.length >= 2)
   .map((extension) => extension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
   .join('|');
-/** Word pairs written with a slash that are no path: "and/or", "pros/cons", "24/7". */
-const SLASH_PAIRS = 'and|or|yes|no|he|she|his|her|him|they|them|pros|on|input|tcp|ci|km|miles|cost';
+/**
+ * Word pairs written with a slash that are no path: "and/or", "pros/cons", "am/pm" ("w/o", "n/a" and
+ * "24/7" fail the two letters the path alternative needs before its slash).
+ */
+const SLASH_PAIRS =
+  'and|or|yes|no|he|she|his|her|him|they|them|pros|on|input|tcp|ci|km|miles|cost|am|true|either|this|before';
 /**
  * A file name or path: "notes/ideas.md", "index.d.ts", ".env", "src/app", "reports/2024", "~/notes",
  * "contracts/"; not "e.g.", "a.m.", "done.it", "and/or" or "24/7". Words are lower-cased first.
  */
 const FILE_NAME = new RegExp(
-  `(?:[\\p{L}\\p{N}_-]+(?:\\.[\\p{L}\\p{N}_-]+)*)?\\.(?:${EXTENSIONS})(?![\\p{L}\\p{N}])|` +
+  `\\.(?:${EXTENSIONS})(?![\\p{L}\\p{N}])|` +
     `(?:^|[^\\p{L}\\p{N}_.~-])(?:~|\\.{1,2})?\\/[\\p{L}\\p{N}_.-]+|` +
-    `(?<![\\p{L}\\p{N}])(?!(?:${SLASH_PAIRS})\\/)[\\p{L}_.-]*\\p{L}[\\p{L}\\p{N}_.-]*\\/(?:[\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}]|$)`,
+    `(?<![\\p{L}\\p{N}])(?!(?:${SLASH_PAIRS})\\/)[_.-]*\\p{L}[\\p{L}\\p{N}_.-]+\\/(?:[\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}]|(?![\\p{L}\\p{N}]))`,
   'u',
 );
 
@@ -817,7 +821,7 @@ const ANTECEDENT_REACH = 30;
  * Bump when innerReference(), hasEarlierClause(), contentWords(), FILE_NAME or opensNewTask()
  * changes what it finds, or the judge reads them differently: the history weights must be re-trained.
  */
-export const INNER_REFERENCE_REVISION = 12;
+export const INNER_REFERENCE_REVISION = 13;
 
 /** What a pronoun of the message can point at inside the message, and how the message opens. */
 export interface InnerReference {
@@ -840,8 +844,10 @@ export interface InnerReference {
    * brings up: "list the files in invoices and tell me which one is the oldest".
    */
   picksFromOwnRequest: boolean;
-  /** Where that pick, or the first pick, starts (-1 without one). */
+  /** Where the first pick starts (-1 without one). */
   pickAt: number;
+  /** The pick's own pronoun: "one" in "which one", "them" in "which of them" (-1 without one). */
+  pickPronounAt: number;
   /**
    * What the message names before its first pronoun: 2 a thing of its own (an indefinite or
    * possessive noun phrase, a number of things, a file name), 1 only a definite one ("the poem"),
@@ -905,6 +911,7 @@ export function innerReference(words: string[]): InnerReference {
     rankNoun,
     picksFromOwnRequest: picksFromOwnRequest(words, pickAt),
     pickAt,
+    pickPronounAt: pickPronoun(words, pickAt),
     antecedent,
     namesThenAsks: firstClause > 0,
     opensPersonal: OPENS_PERSONAL.test(words.slice(0, 3).join(' ')),
@@ -913,17 +920,32 @@ export function innerReference(words: string[]): InnerReference {
 
 /** What follows "which" when it picks from a set: "which one", "which of them" (English only). */
 const PICKED = /^(?:one|ones|of)\b/;
+/** Pronouns a pick ends on: "which one", "which of them", "the cheapest of those". */
+const PICK_PRONOUNS = new Set(['one', 'ones', 'them', 'these', 'those']);
+const PICK_PRONOUN_REACH = 3;
+
+/** Where the pick at `pickAt` has its own pronoun, within its clause; -1 if it has none. */
+function pickPronoun(words: string[], pickAt: number): number {
+  if (pickAt < 0) return -1;
+  const end = Math.min(words.length, pickAt + 1 + PICK_PRONOUN_REACH);
+  for (let i = pickAt + 1; i < end; i++) {
+    if (PICK_PRONOUNS.has(plainWord(words[i]))) return i;
+    if (/[,;:.!?]$/.test(words[i])) return -1;
+  }
+  return -1;
+}
+
 /** Requests that bring up a set of their own: "list the files in invoices and …", "write three slogans and …". */
 const SET_REQUEST = new Set(
   (
     'list ls read show find search scan check open look get fetch compare write suggest recommend ' +
-    'give name generate draft propose liste lis montre cherche trouve écris propose lista lee ' +
+    'give name generate draft propose liste lis montre cherche trouve écris lista lee ' +
     'muestra busca encuentra revisa escribe sugiere zeig lies suche finde öffne schreib nenne'
   ).split(' '),
 );
 /** Words a request may open with before its verb: "please list …", "can you find …", "now read …". */
 const REQUEST_LEADS = new Set(
-  'please pls plz can could would will you i need want to now next then also just kindly go ahead'.split(
+  'please pls plz so ok okay can could would will you i need want to now next then also just kindly'.split(
     ' ',
   ),
 );
@@ -936,7 +958,7 @@ const SOURCE_WORDS = new Set(
 );
 /** Words that point back even inside a request: "show me their prices and …". */
 const BACK_POINTERS = new Set(
-  'their theirs them those these its it they leurs leur ces sus esos esas estos ihre deren diese'.split(
+  'their theirs them those these its it they each both leurs leur ces chacun sus esos esas estos cada ihre deren diese jeden'.split(
     ' ',
   ),
 );
@@ -956,8 +978,10 @@ function picksFromOwnRequest(words: string[], pickAt: number): boolean {
   let named = false;
   for (let i = verb + 1; i < pickAt; i++) {
     const plain = plainWord(words[i]);
-    if (BACK_POINTERS.has(plain) || RANKS.has(plain)) return false;
     const previous = plainWord(words[i - 1]);
+    // "the newest" here would be the pick itself; "the last 10 commits" names what it lists.
+    if (BACK_POINTERS.has(plain)) return false;
+    if (DEFINITE_ARTICLES.has(previous) && ranksWithoutNoun(words, i)) return false;
     const content = /\p{L}{2}/u.test(plain) && !FUNCTION_WORDS.has(plain);
     named ||=
       FILE_NAME.test(words[i]) ||

@@ -103,6 +103,9 @@ describe('needsHistory', () => {
     ['look at the specs and tell me which of them is lightest', laptops],
     ['show me their prices and tell me which one is cheapest', laptops],
     ['such a long list, which one is best?', laptops],
+    ['show me their prices and tell me the cheapest of them', laptops],
+    ['give me 3 pros for each and tell me which one you would pick', laptops],
+    ['w/o the charger, is it lighter?', laptops],
     // "a.m." and "24/7" are no file names for a pronoun to point at.
     ['a.m. or p.m.? move it', meeting],
     ['less apologetic', coverLetter],
@@ -133,6 +136,10 @@ describe('needsHistory', () => {
     ['please list the files in the reports folder and tell me which one is the oldest', laptops],
     ['can you look in reports/2024 and tell me which one is the oldest?', capitalOfFrance],
     ['write three slogans for a bakery and tell me which of them you like best', laptops],
+    ['list the last 10 commits on main and tell me which one broke the build', capitalOfFrance],
+    // A pronoun before the pick, or one after a rank, is not the pick's own.
+    ['i have two job offers, one in paris and one in berlin. which one should i take?', laptops],
+    ['my monstera has brown spots at the bottom, it looks sick. why?', capitalOfFrance],
   ])('treats %j as self-contained', (message, history) => {
     expect(needsHistory(message, history).needsHistory).toBe(false);
   });

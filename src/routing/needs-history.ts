@@ -254,7 +254,7 @@ export class HistoryJudge {
       if (pronounAt <= 2) this.mark('pronounEarly');
       // The pronoun of "which one", "which of them" points inside only at a set the message's own
       // request brought up.
-      pickPronoun = inner.pickAt >= 0 && pronounAt - inner.pickAt <= 2;
+      pickPronoun = pronounAt === inner.pickPronounAt;
       const inside = pickPronoun ? inner.picksFromOwnRequest : hasEarlierClause(words, pronounAt);
       this.mark(inside ? 'antecedentInside' : 'pronounUnbound');
     }
