@@ -844,8 +844,6 @@ export interface InnerReference {
    * brings up: "list the files in invoices and tell me which one is the oldest".
    */
   picksFromOwnRequest: boolean;
-  /** Where the first pick starts (-1 without one). */
-  pickAt: number;
   /** The pick's own pronoun: "one" in "which one", "them" in "which of them" (-1 without one). */
   pickPronounAt: number;
   /**
@@ -910,7 +908,6 @@ export function innerReference(words: string[]): InnerReference {
     rankScope,
     rankNoun,
     picksFromOwnRequest: picksFromOwnRequest(words, pickAt),
-    pickAt,
     pickPronounAt: pickPronoun(words, pickAt),
     antecedent,
     namesThenAsks: firstClause > 0,

@@ -130,7 +130,7 @@ describe('needsHistory', () => {
     // Asked again: as self-contained as the first time, so the repeat hits the context-free cache.
     ['What is the capital of France', capitalOfFrance],
     ['define entropy in one line', [...capitalOfFrance, ...squared]],
-    // The pick comes after a clause of its own that names the set.
+    // The pick is from the set the message's own opening request brings up.
     ['list the files in the reports folder and tell me which one is the oldest', capitalOfFrance],
     ['read notes/ideas.md and tell me which of them are about music', invoices],
     ['please list the files in the reports folder and tell me which one is the oldest', laptops],
