@@ -687,7 +687,7 @@ export function contentWords(words: string[]): number {
   for (let i = 0; i < reach; i++) {
     // A file name or path is as specific a subject as a message can name.
     if (FILE_NAME.test(words[i])) count += 2;
-    const word = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    const word = plainWord(words[i]);
     if (word.length >= 2 && !FUNCTION_WORDS.has(word)) count++;
   }
   return count;
@@ -705,7 +705,7 @@ export function hasEarlierClause(words: string[], pronounAt: number): boolean {
   let clauseContent = 0;
   for (let i = 0; i < pronounAt; i++) {
     const word = words[i];
-    const plain = word.replace(/[^\p{L}\p{N}]/gu, '');
+    const plain = plainWord(word);
     // "list the files in the invoices folder and …" names what its pronoun can point at, and a
     // file name alone does: "summarise notes/ideas.md and say if it is finished".
     if (FILE_NAME.test(word)) clauseContent += 2;
@@ -991,6 +991,7 @@ function picksFromOwnRequest(words: string[], pickAt: number): boolean {
   return false;
 }
 
+/** A word without its punctuation: "files." → "files". */
 function plainWord(word: string): string {
   return word.replace(/[^\p{L}\p{N}]/gu, '');
 }
@@ -1010,7 +1011,7 @@ function ranksWithoutNoun(words: string[], at: number): boolean {
   const rank = words[i]?.replace(/[^\p{L}]/gu, '') ?? '';
   if (!RANKS.has(rank) && !(i > at && rank.length >= 4)) return false;
   if (/[,;:.!?]$/.test(words[i])) return true;
-  const next = words[i + 1]?.replace(/[^\p{L}\p{N}]/gu, '') ?? '';
+  const next = plainWord(words[i + 1] ?? '');
   // "the newest file in the logs folder" ranks in a set it names; "the newest file" does not.
   if (GENERIC_NOUNS.has(next)) return scopeOfRank(words, at) !== 1;
   if (NUMBER_WORDS.has(next) || /^\d+$/.test(next)) {
@@ -1098,7 +1099,7 @@ function namedAfter(plain: string, words: string[], at: number): 0 | 1 | 2 {
   const own = counted || OWN_DETERMINERS.has(plain);
   if (!own && !DEFINITE_ARTICLES.has(plain)) return 0;
   for (let j = at + 1; j <= at + 2 && j < words.length; j++) {
-    const next = words[j].replace(/[^\p{L}\p{N}]/gu, '');
+    const next = plainWord(words[j]);
     if (next.length < 2 || REFERRING_HEADS.has(next) || PRONOUNS.has(next)) return 0;
     if (GENERIC_NOUNS.has(next) || !FUNCTION_WORDS.has(next)) return own ? 2 : 1;
     if (/[,;:.!?]$/.test(words[j])) return 0;
@@ -1112,7 +1113,7 @@ function namedAfter(plain: string, words: string[], at: number): 0 | 1 | 2 {
  */
 function isTopic(words: string[], end: number): boolean {
   for (let i = 0; i <= end; i++) {
-    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    const plain = plainWord(words[i]);
     if (plain.length < 3 || FUNCTION_WORDS.has(plain) || PRONOUNS.has(plain)) return false;
   }
   return true;
@@ -1152,7 +1153,7 @@ export function sharesWord(words: string[], earlier: string): boolean {
   const reach = Math.min(words.length, ANTECEDENT_REACH);
   const stems: string[] = [];
   for (let i = 0; i < reach; i++) {
-    const plain = words[i].replace(/[^\p{L}\p{N}]/gu, '');
+    const plain = plainWord(words[i]);
     if (plain.length >= 4 && !FUNCTION_WORDS.has(plain)) stems.push(plain.slice(0, SHARED_PREFIX));
   }
   if (stems.length === 0) return false;
