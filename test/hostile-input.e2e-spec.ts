@@ -18,6 +18,13 @@ const MAX_MESSAGE_CHARS = 100;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Generous: a refusal takes milliseconds, but this is a noisy 2-core machine. */
 const QUICK_MS = 2_000;
+/**
+ * The fuzz's bounds are hang guards, not speed targets (benchmarks measure speed): alone its slowest
+ * refusal takes 0.6-0.8 s and /health/live 0.4-0.7 s, as six workers queue 50k-key bodies, and with
+ * the other suites on the same two cores both passed 2 s and 1 s in two of six full runs.
+ */
+const FUZZ_REPLY_MS = 6_000;
+const FUZZ_LIVE_MS = 3_000;
 
 interface Reply {
   status: number;
@@ -387,7 +394,7 @@ describe('hostile input: a quick 4xx that changes nothing', () => {
           slowest = Math.max(slowest, reply.ms);
           const problem = errorShapeProblem(reply);
           if (problem) failures.push(`${request.label} → ${path}: ${problem}`);
-          if (reply.ms > QUICK_MS) failures.push(`${request.label} → ${path}: ${reply.ms} ms`);
+          if (reply.ms > FUZZ_REPLY_MS) failures.push(`${request.label} → ${path}: ${reply.ms} ms`);
         }
       };
       try {
@@ -399,9 +406,9 @@ describe('hostile input: a quick 4xx that changes nothing', () => {
 
       expect(failures).toEqual([]);
       expect(jobs.length).toBeGreaterThanOrEqual(1_000);
-      expect(slowest).toBeLessThan(QUICK_MS);
+      expect(slowest).toBeLessThan(FUZZ_REPLY_MS);
       expect(liveMs.length).toBeGreaterThan(0);
-      expect(Math.max(...liveMs)).toBeLessThan(1_000);
+      expect(Math.max(...liveMs)).toBeLessThan(FUZZ_LIVE_MS);
 
       const history = await fetch(`${base}/api/v1/conversations/default`, { headers: t.alice });
       expect(((await history.json()) as { messages: unknown[] }).messages).toEqual([]);
